@@ -1,0 +1,81 @@
+# alliance: rules-driven funding allocation engine.
+#   make demo     dependencies, build, run the Montérégie example
+#   make test     dependencies, build, run every test
+#   make asan     the tests under AddressSanitizer + UBSan
+#   make install  PREFIX=/usr/local
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+BUILD     ?= build
+CC        ?= cc
+CFLAGS    ?= -O2 -g
+PKGS      := lua5.4 sqlite3 xlsxwriter libcrypto
+# Recursive (=) so pkg-config runs only once the deps step has installed it.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic \
+             -Iinclude $(PKG_CFLAGS) -DALLIANCE_VERSION='"$(VERSION)"' \
+             -DALLIANCE_RULES_LIB='"$(PREFIX)/share/alliance/rules/lib"' \
+             -MMD -MP $(CFLAGS)
+LDLIBS     = $(PKG_LIBS) -lcsv -lm
+
+LIB_SRCS  := $(filter-out engine/main.c,$(wildcard engine/*.c))
+LIB_OBJS  := $(LIB_SRCS:engine/%.c=$(BUILD)/engine/%.o)
+TEST_SRCS := $(wildcard tests/unit/test_*.c)
+TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps deps-test demo test check asan install clean
+
+all: alliance
+
+alliance: $(BUILD)/alliance
+	cp $< $@
+
+$(BUILD)/alliance: $(BUILD)/engine/main.o $(BUILD)/liballiance.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/liballiance.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/engine/%.o: engine/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liballiance.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(BUILD)/liballiance.a $(LDLIBS)
+
+deps:
+	@tools/deps.sh build
+
+deps-test:
+	@tools/deps.sh test
+
+demo: deps
+	@$(MAKE) --no-print-directory alliance
+	./alliance run --inputs inputs/monteregie --rules rules/monteregie.lua \
+	    --out outputs/monteregie
+
+test: deps-test
+	@$(MAKE) --no-print-directory check
+
+check: $(BUILD)/alliance $(TEST_BINS)
+	@tests/run.sh $(BUILD)
+
+asan: deps-test
+	@$(MAKE) --no-print-directory check BUILD=build/asan \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    LDFLAGS="-fsanitize=address,undefined"
+
+install: alliance
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/alliance/rules/lib \
+	    $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 alliance $(DESTDIR)$(PREFIX)/bin/alliance
+	install -m 644 rules/lib/*.lua $(DESTDIR)$(PREFIX)/share/alliance/rules/lib/
+	install -m 644 man/alliance.1 $(DESTDIR)$(PREFIX)/share/man/man1/alliance.1
+
+clean:
+	rm -rf build alliance
+
+-include $(LIB_OBJS:.o=.d) $(BUILD)/engine/main.d

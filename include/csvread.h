@@ -1,0 +1,44 @@
+/* csvread: streams a CSV file through libcsv, one row at a time.
+ *
+ * Accepts what spreadsheet exports produce: comma or semicolon delimiter
+ * (detected on the header line), UTF-8 with or without BOM, CRLF, quoted
+ * fields with delimiters, quotes and newlines, blank lines.  Refuses invalid
+ * UTF-8, NUL bytes, unterminated quotes and oversized fields or headers with
+ * a file:line:column message.  Rows are handed over as NUL-terminated
+ * fields that stay valid only during the callback. */
+#ifndef ALLIANCE_CSVREAD_H
+#define ALLIANCE_CSVREAD_H
+
+#include <stddef.h>
+#include "diag.h"
+
+#define CSVREAD_MAX_FIELD (1u << 20)  /* bytes in one field */
+#define CSVREAD_MAX_COLUMNS 1024
+
+typedef struct csvread_row {
+    const char *const *field; /* field[i] is NUL-terminated */
+    const size_t *len;        /* byte length of field[i] */
+    size_t n;                 /* number of fields */
+    size_t index;             /* 0 for the header, 1 for the first data row */
+    long line;                /* physical line where the row starts, 1-based */
+} csvread_row;
+
+/* Called for the header and every data row; returns 0 to go on, non-zero
+ * to stop (that value is returned by csvread_*). The callback reports its
+ * own errors in the diag it was given through ctx. */
+typedef int (*csvread_row_fn)(void *ctx, const csvread_row *row);
+
+/* name is the file name used in messages ("applications.csv").
+ * Returns 0, the callback's non-zero value, or a DIAG_* status after
+ * recording the problem in d. An empty file (no header) is DIAG_DATA. */
+int csvread_file(const char *path, const char *name, csvread_row_fn fn,
+                 void *ctx, diag *d);
+int csvread_mem(const char *data, size_t len, const char *name,
+                csvread_row_fn fn, void *ctx, diag *d);
+
+/* Normalises a header name for matching: lower case, accents folded
+ * (é -> e, ...), spaces, '-' and '.' turned into '_', trimmed.
+ * Writes at most cap bytes including the NUL. */
+void csvread_normalise(const char *name, char *out, size_t cap);
+
+#endif

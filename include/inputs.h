@@ -1,0 +1,86 @@
+/* inputs: typed loading of a program's input folder (first step of a run).
+ *
+ *   applications.csv  id, organisation, subregion, requested, total_cost
+ *                     [, title, org_type, start, months, any other column]
+ *   envelopes.csv     fiscal_year, amount        (one row per fiscal year)
+ *   split.csv         subregion [, amount | share] [, reserve]
+ *                     [, any other column, e.g. population, low_income]
+ *
+ * Header names are matched case- and accent-insensitively, with French
+ * aliases (organisme, sous_region, montant_demande, cout_total,
+ * annee_financiere, montant, part...).  Every problem of every file is
+ * reported in the diag, then inputs_load fails with DIAG_DATA. */
+#ifndef ALLIANCE_INPUTS_H
+#define ALLIANCE_INPUTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "calendar.h"
+#include "diag.h"
+
+/* A share in split.csv is held exactly as parts per billion: "0.25" or
+ * "25 %" -> 250 000 000. */
+#define INPUTS_SHARE_ONE INT64_C(1000000000)
+
+typedef struct application {
+    const char *id;
+    const char *organisation;
+    const char *subregion_name;
+    const char *title;       /* "" when absent */
+    const char *org_type;    /* "" when absent */
+    size_t subregion;        /* index into inputs.split */
+    int64_t requested;       /* cents, > 0 */
+    int64_t total_cost;      /* cents, >= requested */
+    cal_date start;          /* valid when has_start */
+    int has_start;
+    int months;              /* 0 when absent */
+    long line;               /* line in applications.csv */
+    const char **extra;      /* n_extra values, "" when empty */
+} application;
+
+typedef struct envelope_year {
+    int fiscal_year;         /* first year: 2024 for 2024-2025 */
+    int64_t amount;          /* cents, >= 0 */
+    long line;
+} envelope_year;
+
+typedef struct subregion {
+    const char *name;
+    int is_reserve;          /* the regional reserve row */
+    int has_amount;
+    int64_t amount;          /* cents over the whole program */
+    int has_share;
+    int64_t share;           /* parts per INPUTS_SHARE_ONE */
+    long line;
+    const char **extra;      /* n_split_extra values */
+} subregion;
+
+typedef struct inputs {
+    application *apps;
+    size_t n_apps;
+    const char **extra_names;    /* extra application columns, header text */
+    size_t n_extra;
+
+    envelope_year *years;        /* sorted, consecutive fiscal years */
+    size_t n_years;
+
+    subregion *split;            /* in file order */
+    size_t n_split;
+    const char **split_extra_names;
+    size_t n_split_extra;
+
+    struct inputs_arena *arena;  /* owns every string above */
+} inputs;
+
+/* Loads dir/applications.csv, dir/envelopes.csv and dir/split.csv.
+ * On failure *in is left empty (safe to inputs_free). */
+int inputs_load(inputs *in, const char *dir, diag *d);
+void inputs_free(inputs *in);
+
+/* Total of envelopes.csv, in cents. */
+int64_t inputs_envelope_total(const inputs *in);
+
+/* Index of the named subregion, or -1. Exact match after trimming. */
+long inputs_find_subregion(const inputs *in, const char *name);
+
+#endif

@@ -1,0 +1,30 @@
+#!/bin/sh
+# Checks the Debian packages alliance needs; installs the missing ones when
+# run as root (apt-get), otherwise prints the exact command and fails.
+# usage: tools/deps.sh [build|test]
+set -u
+need="pkg-config liblua5.4-dev libsqlite3-dev libcsv-dev libxlsxwriter-dev libssl-dev"
+if [ "${1:-build}" = test ]; then
+    need="$need python3-openpyxl sqlite3 valgrind"
+fi
+missing=""
+for p in $need; do
+    s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)
+    case "$s" in
+        *"install ok installed"*) ;;
+        *) missing="$missing $p" ;;
+    esac
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -eq 0 ]; then
+    echo "deps: installing$missing" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2 || exit 1
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $missing >&2 || exit 1
+    exit 0
+fi
+echo "deps: missing Debian packages:$missing" >&2
+echo "deps: install them with:" >&2
+echo "    sudo apt-get install$missing" >&2
+exit 78
