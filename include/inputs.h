@@ -59,6 +59,8 @@ typedef struct inputs {
     application *apps;
     size_t n_apps;
     const char **extra_names;    /* extra application columns, header text */
+    const char **extra_keys;     /* the same, csvread_normalise()d */
+    const long *extra_columns;   /* their 1-based column numbers */
     size_t n_extra;
 
     envelope_year *years;        /* sorted, consecutive fiscal years */
@@ -67,6 +69,7 @@ typedef struct inputs {
     subregion *split;            /* in file order */
     size_t n_split;
     const char **split_extra_names;
+    const char **split_extra_keys; /* csvread_normalise()d */
     size_t n_split_extra;
 
     struct inputs_arena *arena;  /* owns every string above */
