@@ -1,0 +1,400 @@
+/* output: see include/output.h. */
+#include "output.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "money.h"
+
+#define OUTPUT_N_FILES 3
+#define OUTPUT_REASONS_MAX 8192
+
+static const char *const output_names[OUTPUT_N_FILES] = {
+    "decisions.csv", "disbursements.csv", "summary.csv"};
+
+/* One CSV row being written: counts cells to place delimiters. */
+typedef struct output_row {
+    FILE *fp;
+    int col;
+} output_row;
+
+/* Fields are quoted (by libcsv) only when they need it, so plain numbers
+ * stay plain for every reader. */
+static void output_cell(output_row *r, const char *s)
+{
+    if (r->col++)
+        fputc(',', r->fp);
+    if (strpbrk(s, ",\"\r\n"))
+        csv_fwrite(r->fp, s, strlen(s));
+    else
+        fputs(s, r->fp);
+}
+
+/* Text from inputs or rules: neutralised against formula injection. */
+static void output_text(output_row *r, const char *s)
+{
+    if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
+        s[0] == '\t' || s[0] == '\r') {
+        size_t n = strlen(s);
+        char *q = malloc(n + 2);
+        if (q) {
+            q[0] = '\'';
+            memcpy(q + 1, s, n + 1);
+            output_cell(r, q);
+            free(q);
+            return;
+        }
+        output_cell(r, "'"); /* out of memory: never write the raw text */
+        return;
+    }
+    output_cell(r, s);
+}
+
+static void output_money(output_row *r, int64_t cents)
+{
+    char buf[MONEY_BUFSZ];
+    output_cell(r, money_format(cents, buf));
+}
+
+/* Points and scores are hundredths: "72.50". */
+static void output_points(output_row *r, int64_t hundredths)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%s%lld.%02lld", hundredths < 0 ? "-" : "",
+             (long long)(hundredths < 0 ? -hundredths : hundredths) / 100,
+             (long long)(hundredths < 0 ? -hundredths : hundredths) % 100);
+    output_cell(r, buf);
+}
+
+static void output_int(output_row *r, long long v)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%lld", v);
+    output_cell(r, buf);
+}
+
+static void output_end(output_row *r)
+{
+    fputc('\n', r->fp);
+    r->col = 0;
+}
+
+static void output_append(char *buf, size_t cap, size_t *len, const char *s)
+{
+    int n = snprintf(buf + *len, cap - *len, "%s%s", *len ? "; " : "", s);
+    if (n > 0)
+        *len = *len + (size_t)n < cap ? *len + (size_t)n : cap - 1;
+}
+
+void output_reasons(const output_data *o, size_t app, char *buf, size_t cap)
+{
+    size_t len = 0;
+    char part[OUTPUT_REASONS_MAX];
+    buf[0] = '\0';
+    const rules_results *res = o->res;
+    for (size_t k = res->first_failure[app]; k < res->first_failure[app + 1]; k++) {
+        const rules_failure *f = &res->failures[k];
+        snprintf(part, sizeof part, "%s: %s", o->cfg->checks[f->check].id,
+                 f->reason);
+        output_append(buf, cap, &len, part);
+    }
+    plan_explain(o->plan, o->in, o->cfg, app, part, sizeof part);
+    if (part[0])
+        output_append(buf, cap, &len, part);
+    const decision *dec = &o->alloc->decisions[app];
+    if (dec->status == DECISION_BELOW_THRESHOLD) {
+        snprintf(part, sizeof part, "pointage %lld.%02lld sous le seuil de %lld.%02lld",
+                 (long long)res->score[app] / 100, (long long)res->score[app] % 100,
+                 (long long)o->cfg->threshold / 100, (long long)o->cfg->threshold % 100);
+        output_append(buf, cap, &len, part);
+    } else if (dec->status == DECISION_WAITLISTED) {
+        output_append(buf, cap, &len, "enveloppe restante insuffisante");
+    } else if (dec->status == DECISION_PARTIAL) {
+        output_append(buf, cap, &len, "financement partiel: enveloppe restante");
+    }
+}
+
+/* decisions.csv order: sub-region, then ranked candidates by rank, then
+ * below-threshold by score, then ineligible, each tie broken by id. */
+typedef struct output_key {
+    size_t subregion;
+    int group;
+    int64_t order;
+    const char *id;
+    size_t app;
+} output_key;
+
+static int output_key_cmp(const void *a, const void *b)
+{
+    const output_key *x = a, *y = b;
+    if (x->subregion != y->subregion)
+        return x->subregion < y->subregion ? -1 : 1;
+    if (x->group != y->group)
+        return x->group < y->group ? -1 : 1;
+    if (x->order != y->order)
+        return x->order < y->order ? -1 : 1;
+    return strcmp(x->id, y->id);
+}
+
+static output_key *output_order(const output_data *o)
+{
+    size_t n = o->in->n_apps;
+    output_key *keys = malloc((n + 1) * sizeof *keys);
+    if (!keys)
+        return NULL;
+    for (size_t a = 0; a < n; a++) {
+        const decision *dec = &o->alloc->decisions[a];
+        output_key *k = &keys[a];
+        k->subregion = o->in->apps[a].subregion;
+        k->id = o->in->apps[a].id;
+        k->app = a;
+        if (dec->rank > 0) {
+            k->group = 0;
+            k->order = dec->rank;
+        } else if (dec->status == DECISION_BELOW_THRESHOLD) {
+            k->group = 1;
+            k->order = -o->res->score[a];
+        } else {
+            k->group = 2;
+            k->order = 0;
+        }
+    }
+    qsort(keys, n, sizeof *keys, output_key_cmp);
+    return keys;
+}
+
+static int output_decisions(FILE *fp, const output_data *o)
+{
+    output_key *keys = output_order(o);
+    char *reasons = malloc(OUTPUT_REASONS_MAX);
+    if (!keys || !reasons) {
+        free(keys);
+        free(reasons);
+        return -1;
+    }
+    output_row r = {fp, 0};
+    const char *head[] = {"rank", "id", "organisation", "subregion", "status",
+                          "score"};
+    for (size_t i = 0; i < sizeof head / sizeof *head; i++)
+        output_cell(&r, head[i]);
+    for (size_t c = 0; c < o->cfg->n_criteria; c++)
+        output_text(&r, o->cfg->criteria[c].id);
+    output_cell(&r, "requested");
+    output_cell(&r, "granted");
+    output_cell(&r, "reasons");
+    output_cell(&r, "override_justification");
+    output_end(&r);
+    for (size_t i = 0; i < o->in->n_apps; i++) {
+        size_t a = keys[i].app;
+        const application *app = &o->in->apps[a];
+        const decision *dec = &o->alloc->decisions[a];
+        if (dec->rank > 0)
+            output_int(&r, dec->rank);
+        else
+            output_cell(&r, "");
+        output_text(&r, app->id);
+        output_text(&r, app->organisation);
+        output_text(&r, app->subregion_name);
+        output_cell(&r, alloc_status_name(dec->status));
+        output_points(&r, o->res->score[a]);
+        for (size_t c = 0; c < o->cfg->n_criteria; c++)
+            output_points(&r, o->res->points[a * o->cfg->n_criteria + c]);
+        output_money(&r, app->requested);
+        output_money(&r, dec->granted);
+        output_reasons(o, a, reasons, OUTPUT_REASONS_MAX);
+        output_text(&r, reasons);
+        output_cell(&r, "");
+        output_end(&r);
+    }
+    free(keys);
+    free(reasons);
+    return 0;
+}
+
+static int output_disbursements(FILE *fp, const output_data *o)
+{
+    output_row r = {fp, 0};
+    const char *head[] = {"id", "subregion", "fiscal_year", "instalment",
+                          "label", "due_date", "amount"};
+    for (size_t i = 0; i < sizeof head / sizeof *head; i++)
+        output_cell(&r, head[i]);
+    output_end(&r);
+    for (size_t i = 0; i < o->sched->n; i++) {
+        const disbursement *ds = &o->sched->items[i];
+        const application *app = &o->in->apps[ds->app];
+        char fy[CAL_FY_BUFSZ], due[CAL_DATE_BUFSZ];
+        output_text(&r, app->id);
+        output_text(&r, app->subregion_name);
+        output_cell(&r, cal_format_fiscal_year(o->env->first_year + ds->year, fy));
+        output_int(&r, ds->number);
+        output_text(&r, o->cfg->instalments[ds->label].label);
+        output_cell(&r, cal_format_date(ds->due, due));
+        output_money(&r, ds->amount);
+        output_end(&r);
+    }
+    return 0;
+}
+
+static void output_summary_row(output_row *r, const char *sub, const char *fy,
+                               int64_t envelope, int64_t granted,
+                               const size_t *counts)
+{
+    output_text(r, sub);
+    output_cell(r, fy);
+    output_money(r, envelope);
+    output_money(r, granted);
+    output_money(r, envelope - granted);
+    for (int s = 0; s < DECISION_N_STATUSES; s++) {
+        if (counts)
+            output_int(r, (long long)counts[s]);
+        else
+            output_cell(r, "");
+    }
+    output_end(r);
+}
+
+/* Rows per sub-region and year, a total row per sub-region with the counts
+ * by status, then the same for the whole region under "total". */
+static int output_summary(FILE *fp, const output_data *o)
+{
+    const split_grid *g = o->env;
+    size_t *counts = calloc((g->n_sub + 1) * DECISION_N_STATUSES, sizeof *counts);
+    if (!counts)
+        return -1;
+    size_t *all = &counts[g->n_sub * DECISION_N_STATUSES];
+    for (size_t a = 0; a < o->in->n_apps; a++) {
+        decision_status st = o->alloc->decisions[a].status;
+        counts[o->in->apps[a].subregion * DECISION_N_STATUSES + st]++;
+        all[st]++;
+    }
+    output_row r = {fp, 0};
+    output_cell(&r, "subregion");
+    output_cell(&r, "fiscal_year");
+    output_cell(&r, "envelope");
+    output_cell(&r, "granted");
+    output_cell(&r, "unspent");
+    for (int s = 0; s < DECISION_N_STATUSES; s++)
+        output_cell(&r, alloc_status_name((decision_status)s));
+    output_end(&r);
+    char fy[CAL_FY_BUFSZ];
+    int64_t region_env = 0, region_granted = 0;
+    for (size_t s = 0; s < g->n_sub; s++) {
+        int64_t env = 0, granted = 0;
+        for (size_t y = 0; y < g->n_years; y++) {
+            size_t k = s * g->n_years + y;
+            cal_format_fiscal_year(g->first_year + (int)y, fy);
+            output_summary_row(&r, g->name[s], fy, g->cell[k],
+                               o->alloc->granted[k], NULL);
+            env += g->cell[k];
+            granted += o->alloc->granted[k];
+        }
+        output_summary_row(&r, g->name[s], "total", env, granted,
+                           &counts[s * DECISION_N_STATUSES]);
+        region_env += env;
+        region_granted += granted;
+    }
+    for (size_t y = 0; y < g->n_years; y++) {
+        int64_t env = 0, granted = 0;
+        for (size_t s = 0; s < g->n_sub; s++) {
+            env += g->cell[s * g->n_years + y];
+            granted += o->alloc->granted[s * g->n_years + y];
+        }
+        cal_format_fiscal_year(g->first_year + (int)y, fy);
+        output_summary_row(&r, "total", fy, env, granted, NULL);
+    }
+    output_summary_row(&r, "total", "total", region_env, region_granted, all);
+    free(counts);
+    return 0;
+}
+
+typedef int (*output_writer)(FILE *fp, const output_data *o);
+
+static char *output_path(const char *dir, const char *prefix, const char *name,
+                         const char *suffix)
+{
+    size_t n = strlen(dir) + strlen(prefix) + strlen(name) + strlen(suffix) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s%s%s", dir, prefix, name, suffix);
+    return p;
+}
+
+/* Creates dir and its missing parents, like mkdir -p. */
+static int output_mkdirs(const char *dir)
+{
+    char *p = strdup(dir);
+    if (!p)
+        return -1;
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            free(p);
+            return -1;
+        }
+        *s = '/';
+    }
+    int rc = mkdir(p, 0777) != 0 && errno != EEXIST ? -1 : 0;
+    free(p);
+    return rc;
+}
+
+static int output_one(const char *tmp, output_writer fn, const output_data *o,
+                      diag *d)
+{
+    FILE *fp = fopen(tmp, "w");
+    if (!fp)
+        return diag_add(d, DIAG_CANTCREAT, "cannot create %s: %s", tmp,
+                        strerror(errno));
+    int rc = fn(fp, o);
+    int werr = ferror(fp);
+    if (fflush(fp) != 0 || fsync(fileno(fp)) != 0)
+        werr = 1;
+    int saved = errno;
+    if (fclose(fp) != 0)
+        werr = 1;
+    if (rc != 0)
+        return diag_add(d, DIAG_OSERR, "out of memory writing %s", tmp);
+    if (werr)
+        return diag_add(d, DIAG_IOERR, "cannot write %s: %s", tmp,
+                        strerror(saved ? saved : errno));
+    return 0;
+}
+
+int output_write(const char *out_dir, const output_data *o, diag *d)
+{
+    static const output_writer writers[OUTPUT_N_FILES] = {
+        output_decisions, output_disbursements, output_summary};
+    char *tmp[OUTPUT_N_FILES] = {0}, *final[OUTPUT_N_FILES] = {0};
+    char suffix[32];
+    snprintf(suffix, sizeof suffix, ".tmp-%ld", (long)getpid());
+    if (output_mkdirs(out_dir) != 0)
+        return diag_add(d, DIAG_CANTCREAT, "cannot create %s: %s", out_dir,
+                        strerror(errno));
+    int rc = 0;
+    for (int i = 0; i < OUTPUT_N_FILES && rc == 0; i++) {
+        tmp[i] = output_path(out_dir, ".", output_names[i], suffix);
+        final[i] = output_path(out_dir, "", output_names[i], "");
+        if (!tmp[i] || !final[i])
+            rc = diag_add(d, DIAG_OSERR, "out of memory");
+        else
+            rc = output_one(tmp[i], writers[i], o, d);
+    }
+    for (int i = 0; i < OUTPUT_N_FILES && rc == 0; i++)
+        if (rename(tmp[i], final[i]) != 0)
+            rc = diag_add(d, DIAG_CANTCREAT, "cannot rename %s to %s: %s",
+                          tmp[i], final[i], strerror(errno));
+    for (int i = 0; i < OUTPUT_N_FILES; i++) {
+        if (rc != 0 && tmp[i])
+            unlink(tmp[i]);
+        free(tmp[i]);
+        free(final[i]);
+    }
+    return rc;
+}

@@ -1,0 +1,44 @@
+/* output: writes a run's results as CSV files in the output folder.
+ *
+ *   decisions.csv      one row per application, by sub-region then rank:
+ *                      rank, id, organisation, subregion, status, score,
+ *                      points per criterion, requested, granted, reasons,
+ *                      override_justification
+ *   disbursements.csv  id, subregion, fiscal_year, instalment, label,
+ *                      due_date, amount
+ *   summary.csv        per sub-region and fiscal year: envelope, granted,
+ *                      unspent; per sub-region: counts by status
+ *
+ * Values are in machine form (cents as "1234.56", dates "2025-04-01"),
+ * UTF-8, RFC 4180 (quoting by libcsv). Text starting with = + - @ or a tab
+ * is prefixed with ' so no spreadsheet runs it as a formula. Files are
+ * written beside their final names and renamed into place only when all
+ * of them were written, so a failure leaves earlier outputs as they were. */
+#ifndef ALLIANCE_OUTPUT_H
+#define ALLIANCE_OUTPUT_H
+
+#include "allocate.h"
+#include "diag.h"
+#include "inputs.h"
+#include "plan.h"
+#include "rules.h"
+#include "schedule.h"
+#include "split.h"
+
+typedef struct output_data {
+    const inputs *in;
+    const rules_config *cfg;
+    const rules_results *res;
+    const plan_set *plan;
+    const split_grid *env;
+    const alloc_result *alloc;
+    const sched_list *sched;
+} output_data;
+
+int output_write(const char *out_dir, const output_data *o, diag *d);
+
+/* Writes the explanation of a decision ("type_organisme: ...; part_fqis:
+ * ...") into buf. */
+void output_reasons(const output_data *o, size_t app, char *buf, size_t cap);
+
+#endif

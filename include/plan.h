@@ -1,0 +1,57 @@
+/* plan: each application's instalment plan, before any money is granted.
+ *
+ * The rule file's schedule (labels, shares, positions in the project) is
+ * laid onto the application's dates: instalment i falls due `at` of the
+ * way through the project (start + round(at * months) months) and belongs
+ * to that date's fiscal year. Allocation needs the plan to know which
+ * years a grant will draw on; schedule turns it into disbursements once
+ * the grant is known. An application without a start date is planned from
+ * the program's first day. */
+#ifndef ALLIANCE_PLAN_H
+#define ALLIANCE_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "calendar.h"
+#include "diag.h"
+#include "inputs.h"
+#include "rules.h"
+
+typedef struct plan_instalment {
+    cal_date due;
+    int32_t year;        /* fiscal-year index in the program, -1 outside */
+    uint32_t label;      /* index into rules_config.instalments */
+    int64_t weight;      /* millionths of the grant */
+} plan_instalment;
+
+typedef struct plan_set {
+    size_t n_apps;
+    size_t *first;           /* n_apps + 1 offsets into items */
+    plan_instalment *items;
+    unsigned char *inside;   /* n_apps: 1 when every instalment falls
+                                inside the program's fiscal years */
+} plan_set;
+
+int plan_build(const inputs *in, const rules_config *cfg, plan_set *p,
+               diag *d);
+void plan_free(plan_set *p);
+
+/* Number of instalments of an application. */
+static inline size_t plan_count(const plan_set *p, size_t app)
+{
+    return p->first[app + 1] - p->first[app];
+}
+
+/* Splits a grant between the application's instalments in proportion to
+ * their weights (apportion): out[plan_count] sums exactly to grant.
+ * Returns 0, or -1 on invalid weights. */
+int plan_amounts(const plan_set *p, size_t app, int64_t grant, int64_t *out);
+
+/* Explains why an application's plan is outside the program, e.g.
+ * "versement 3 (Rapport final) dû le 2029-09-30, hors du programme
+ * (2024-04-01 au 2029-03-31)". Empty string when inside. */
+void plan_explain(const plan_set *p, const inputs *in,
+                  const rules_config *cfg, size_t app, char *buf,
+                  size_t cap);
+
+#endif

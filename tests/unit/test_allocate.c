@@ -1,0 +1,243 @@
+/* Allocation, ranking, planning and scheduling on hand-computed cases. */
+#include <stdio.h>
+
+#include "fixture.h"
+#include "testlib.h"
+
+#define K(dollars) ((int64_t)(dollars) * 100) /* dollars to cents */
+
+/* One year, one sub-region of 100 000 $; requests 60k (90 pts),
+ * 50k (80 pts), 30k (70 pts). */
+static void three_projects(fx_program *p, rules_overflow mode, int min_partial)
+{
+    fx_init(p, 2024, 1, K(100000));
+    size_t s = fx_sub(p, "Ouest", K(100000), 0);
+    fx_app(p, "A", s, K(60000), 90, "2024-06-01", 12);
+    fx_app(p, "B", s, K(50000), 80, "2024-06-01", 12);
+    fx_app(p, "C", s, K(30000), 70, "2024-06-01", 12);
+    p->cfg.on_overflow = mode;
+    p->cfg.min_partial = min_partial;
+}
+
+TEST(skip_funds_what_fits_further_down)
+{
+    fx_program p;
+    diag d;
+    diag_init(&d);
+    three_projects(&p, RULES_OVERFLOW_SKIP, 1000);
+    CHECK_INT(fx_run(&p, &d), 0);
+    CHECK_INT(fx_status(&p, 0), DECISION_FUNDED);
+    CHECK_INT(fx_status(&p, 1), DECISION_WAITLISTED);
+    CHECK_INT(fx_status(&p, 2), DECISION_FUNDED);
+    CHECK_INT(fx_granted(&p, 1), 0);
+    CHECK_INT(p.alloc.decisions[1].rank, 2);
+    CHECK_INT(p.alloc.remaining[0], K(10000));
+    fx_free(&p);
+    diag_free(&d);
+}
+
+TEST(stop_waitlists_everything_after_the_first_overflow)
+{
+    fx_program p;
+    diag d;
+    diag_init(&d);
+    three_projects(&p, RULES_OVERFLOW_STOP, 1000);
+    CHECK_INT(fx_run(&p, &d), 0);
+    CHECK_INT(fx_status(&p, 0), DECISION_FUNDED);
+    CHECK_INT(fx_status(&p, 1), DECISION_WAITLISTED);
+    CHECK_INT(fx_status(&p, 2), DECISION_WAITLISTED);
+    CHECK_INT(p.alloc.remaining[0], K(40000));
+    fx_free(&p);
+    diag_free(&d);
+}
+
+TEST(partial_grants_the_rest_above_the_minimum_share)
+{
+    fx_program p;
+    diag d;
+    diag_init(&d);
+    three_projects(&p, RULES_OVERFLOW_PARTIAL, 500);
+    CHECK_INT(fx_run(&p, &d), 0);
+    CHECK_INT(fx_status(&p, 1), DECISION_PARTIAL);
+    CHECK_INT(fx_granted(&p, 1), K(40000));
+    CHECK_INT(fx_status(&p, 2), DECISION_WAITLISTED);
+    CHECK_INT(p.alloc.remaining[0], 0);
+    fx_free(&p);
+
+    /* 40k is below 90 % of 50k: B waits, C (30k) fits. */
+    three_projects(&p, RULES_OVERFLOW_PARTIAL, 900);
+    CHECK_INT(fx_run(&p, &d), 0);
+    CHECK_INT(fx_status(&p, 1), DECISION_WAITLISTED);
+    CHECK_INT(fx_status(&p, 2), DECISION_FUNDED);
+    fx_free(&p);
+    diag_free(&d);
+}
+
+TEST(multi_year_project_needs_every_year_to_fit)
+{
+    /* Two years of 100k each; 50 % at signature, 50 % at the end. */
+    fx_program p;
+    diag d;
+    diag_init(&d);
+    fx_init(&p, 2024, 2, K(100000));
+    size_t s = fx_sub(&p, "Est", K(200000), 0);
+    fx_schedule(&p, 2, (int[]){50, 50}, (int[]){0, 1000});
+    /* A: 2024-05-01 + 12 months -> 40k in 2024-2025, 40k in 2025-2026 */
+    size_t a = fx_app(&p, "A", s, K(80000), 90, "2024-05-01", 12);
+    /* B: entirely in 2025-2026 (start 2025-05-01, 6 months): 70k > 60k */
+    size_t b = fx_app(&p, "B", s, K(70000), 80, "2025-05-01", 6);
+    /* C: 2024-2025 then 2025-2026: 2 x 30k; 2025-2026 has 60k left */
+    size_t c = fx_app(&p, "C", s, K(60000), 70, "2024-10-01", 12);
+    /* D: 2 x 35k; both years have only 30k left */
+    size_t e = fx_app(&p, "D", s, K(70000), 60, "2024-06-01", 12);
+    CHECK_INT(fx_run(&p, &d), 0);
+    CHECK_INT(fx_status(&p, a), DECISION_FUNDED);
+    CHECK_INT(fx_status(&p, b), DECISION_WAITLISTED);
+    CHECK_INT(fx_status(&p, c), DECISION_FUNDED);
+    CHECK_INT(fx_status(&p, e), DECISION_WAITLISTED);
+    CHECK_INT(p.alloc.remaining[0], K(30000));
+    CHECK_INT(p.alloc.remaining[1], K(30000));
+    CHECK_INT(p.sched.n, 4);
+    CHECK_INT(p.sched.items[1].year, 1);
+    char due[CAL_DATE_BUFSZ];
+    CHECK_STR(cal_format_date(p.sched.items[1].due, due), "2025-05-01");
+    fx_free(&p);
+    diag_free(&d);
+}
+
+TEST(instalments_carry_every_cent)
+{
+    fx_program p;
+    diag d;
+    diag_init(&d);
+    fx_init(&p, 2024, 3, K(100000));
+    size_t s = fx_sub(&p, "Est", K(300000), 0);
+    fx_schedule(&p, 3, (int[]){50, 40, 10}, (int[]){0, 500, 1000});
+    size_t a = fx_app(&p, "A", s, 1000001, 90, "2024-04-01", 24); /* 10 000,01 $ */
+    CHECK_INT(fx_run(&p, &d), 0);
+    CHECK_INT(p.sched.n, 3);
+    CHECK_INT(p.sched.items[0].amount, 500001);
+    CHECK_INT(p.sched.items[1].amount, 400000);
+    CHECK_INT(p.sched.items[2].amount, 100000);
+    CHECK_INT(p.sched.items[0].year, 0);
+    CHECK_INT(p.sched.items[1].year, 1); /* 2025-04-01 */
+    CHECK_INT(p.sched.items[2].year, 2); /* 2026-04-01 */
+    CHECK_INT(fx_granted(&p, a), 1000001);
+    fx_free(&p);
+    diag_free(&d);
+}
+
+TEST(ties_break_on_smaller_request_then_id)
+{
+    fx_program p;
+    diag d;
+    diag_init(&d);
+    fx_init(&p, 2024, 1, K(100000));
+    size_t s = fx_sub(&p, "Ouest", K(100000), 0);
+    size_t x = fx_app(&p, "X", s, K(50000), 80, "2024-06-01", 12);
+    size_t b = fx_app(&p, "B", s, K(40000), 80, "2024-06-01", 12);
+    size_t a = fx_app(&p, "A", s, K(40000), 80, "2024-06-01", 12);
+    CHECK_INT(fx_run(&p, &d), 0);
+    CHECK_INT(p.alloc.decisions[a].rank, 1);
+    CHECK_INT(p.alloc.decisions[b].rank, 2);
+    CHECK_INT(p.alloc.decisions[x].rank, 3);
+    CHECK_INT(fx_status(&p, x), DECISION_WAITLISTED);
+    fx_free(&p);
+    diag_free(&d);
+}
+
+TEST(statuses_for_ineligible_below_threshold_and_outside_plan)
+{
+    fx_program p;
+    diag d;
+    diag_init(&d);
+    fx_init(&p, 2024, 2, K(100000));
+    size_t s = fx_sub(&p, "Ouest", K(200000), 0);
+    p.cfg.threshold = 6000;
+    size_t low = fx_app(&p, "LOW", s, K(1000), 59, "2024-06-01", 12);
+    size_t bad = fx_app(&p, "BAD", s, K(1000), 95, "2024-06-01", 12);
+    p.eligible[bad] = 0;
+    fx_schedule(&p, 2, (int[]){50, 50}, (int[]){0, 1000});
+    size_t late = fx_app(&p, "LATE", s, K(1000), 95, "2025-06-01", 12);
+    size_t ok = fx_app(&p, "OK", s, K(1000), 60, "2024-06-01", 12);
+    CHECK_INT(fx_run(&p, &d), 0);
+    CHECK_INT(fx_status(&p, low), DECISION_BELOW_THRESHOLD);
+    CHECK_INT(fx_status(&p, bad), DECISION_INELIGIBLE);
+    CHECK_INT(fx_status(&p, late), DECISION_INELIGIBLE);
+    CHECK_INT(fx_status(&p, ok), DECISION_FUNDED);
+    CHECK_INT(p.alloc.decisions[ok].rank, 1);
+    CHECK_INT(p.alloc.decisions[low].rank, 0);
+    char why[256];
+    plan_explain(&p.plan, &p.in, &p.cfg, late, why, sizeof why);
+    CHECK_CONTAINS(why, "2026-06-01");
+    plan_explain(&p.plan, &p.in, &p.cfg, ok, why, sizeof why);
+    CHECK_STR(why, "");
+    fx_free(&p);
+    diag_free(&d);
+}
+
+/* Participatory budgeting's greedy rule: fund by descending votes, skip
+ * what does not fit, go on. Budget 1000; projects (cost, votes):
+ * P1 (600, 50), P2 (500, 40), P3 (300, 30), P4 (200, 20), P5 (100, 10).
+ * Greedy: P1 (400 left), skip P2, P3 (100 left), skip P4, P5 (0 left). */
+TEST(skip_is_the_greedy_rule_of_participatory_budgeting)
+{
+    fx_program p;
+    diag d;
+    diag_init(&d);
+    fx_init(&p, 2024, 1, K(1000));
+    size_t s = fx_sub(&p, "District", K(1000), 0);
+    int cost[] = {600, 500, 300, 200, 100}, votes[] = {50, 40, 30, 20, 10};
+    const char *ids[] = {"P1", "P2", "P3", "P4", "P5"};
+    for (int i = 0; i < 5; i++)
+        fx_app(&p, ids[i], s, K(cost[i]), votes[i], "2024-06-01", 6);
+    CHECK_INT(fx_run(&p, &d), 0);
+    decision_status want[] = {DECISION_FUNDED, DECISION_WAITLISTED,
+                              DECISION_FUNDED, DECISION_WAITLISTED,
+                              DECISION_FUNDED};
+    for (int i = 0; i < 5; i++)
+        CHECK_INT(fx_status(&p, (size_t)i), want[i]);
+    CHECK_INT(p.alloc.remaining[0], 0);
+    fx_free(&p);
+    diag_free(&d);
+}
+
+TEST(verify_rejects_a_tampered_allocation)
+{
+    fx_program p;
+    diag d;
+    diag_init(&d);
+    three_projects(&p, RULES_OVERFLOW_SKIP, 1000);
+    CHECK_INT(fx_run(&p, &d), 0);
+    p.alloc.decisions[0].granted += 1;
+    CHECK_INT(sched_verify(&p.in, &p.env, &p.alloc, &p.sched, &d), DIAG_INTERNAL);
+    CHECK_CONTAINS(diag_text(&d), "application A: grant 60000.01 outside 0..60000.00");
+    p.apps[0].requested += 1;
+    diag_clear(&d);
+    CHECK_INT(sched_verify(&p.in, &p.env, &p.alloc, &p.sched, &d), DIAG_INTERNAL);
+    CHECK_CONTAINS(diag_text(&d), "application A: instalments sum to 60000.00, grant is 60000.01");
+    p.apps[0].requested -= 1;
+    p.alloc.decisions[0].granted -= 1;
+    p.sched.items[0].amount += K(50000);
+    p.alloc.decisions[0].granted += K(50000);
+    p.apps[0].requested += K(50000);
+    diag_clear(&d);
+    CHECK_INT(sched_verify(&p.in, &p.env, &p.alloc, &p.sched, &d), DIAG_INTERNAL);
+    CHECK_CONTAINS(diag_text(&d), "Ouest, fiscal year 2024-2025: 140000.00 paid against an envelope of 100000.00");
+    fx_free(&p);
+    diag_free(&d);
+}
+
+int main(void)
+{
+    RUN(skip_funds_what_fits_further_down);
+    RUN(stop_waitlists_everything_after_the_first_overflow);
+    RUN(partial_grants_the_rest_above_the_minimum_share);
+    RUN(multi_year_project_needs_every_year_to_fit);
+    RUN(instalments_carry_every_cent);
+    RUN(ties_break_on_smaller_request_then_id);
+    RUN(statuses_for_ineligible_below_threshold_and_outside_plan);
+    RUN(skip_is_the_greedy_rule_of_participatory_budgeting);
+    RUN(verify_rejects_a_tampered_allocation);
+    return testlib_done("allocate");
+}
