@@ -5,9 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Largest amount accepted: 10^15 cents (10 000 billion dollars), so sums
- * of a million such amounts still fit in int64. */
-#define MONEY_MAX INT64_C(1000000000000000)
+/* Largest amount accepted: 10^12 cents (ten billion dollars), so sums of
+ * a million such amounts (10^18) still fit in int64 (9.2 x 10^18). */
+#define MONEY_MAX INT64_C(1000000000000)
 
 /* Room for any formatted amount, terminator included. */
 #define MONEY_BUFSZ 40

@@ -1,0 +1,470 @@
+/* csvread: see include/csvread.h.
+ *
+ * libcsv does the CSV parsing; this module adds what spreadsheet exports
+ * need around it: delimiter detection, BOM, encoding checks, limits, and
+ * exact physical line numbers.  For the line numbers we feed libcsv one
+ * physical line at a time (split on '\n'), so whenever a callback fires we
+ * know which line libcsv is on.  A field's start line is remembered when
+ * it begins: after a delimiter it is the delimiter's line, and at the start
+ * of a row it is the first non-blank line fed (libcsv skips blank lines
+ * between rows).  That also tells where an unterminated quote opened. */
+#include "csvread.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CSVREAD_CHUNK (64u * 1024u) /* bytes read from the file at once */
+#define CSVREAD_BLK (64u * 1024u)   /* libcsv grows its field buffer so */
+
+typedef struct reader {
+    struct csv_parser p;
+    const char *name;
+    diag *d;
+    csvread_row_fn fn;
+    void *ctx;
+    long line;        /* physical line being fed, 1-based */
+    long field_line;  /* line where the pending field starts; 0: unknown */
+    long row_line;    /* line where the pending row starts */
+    char *buf;        /* the pending row's fields, each NUL-terminated */
+    size_t buf_len, buf_cap;
+    size_t *off, *lens; /* per field: offset in buf, length */
+    const char **ptrs;
+    size_t n, cap;    /* fields in the pending row, room in the arrays */
+    size_t index;     /* rows handed over so far */
+    int status;       /* first error or callback value: stop feeding */
+} reader;
+
+static void fail(reader *r, int status, long line, long col, const char *fmt,
+                 ...) __attribute__((format(printf, 5, 6)));
+
+/* Records the first structural problem; later ones are consequences. */
+static void fail(reader *r, int status, long line, long col, const char *fmt,
+                 ...)
+{
+    char msg[256];
+    va_list ap;
+    if (r->status)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    diag_at(r->d, status, r->name, line, col, "%s", msg);
+    r->status = status;
+}
+
+static void oom(reader *r)
+{
+    if (!r->status)
+        r->status =
+            diag_add(r->d, DIAG_OSERR, "%s: out of memory", r->name);
+}
+
+/* Length of the valid UTF-8 sequence at s (non-ASCII lead), or 0.
+ * Overlong forms, surrogates and code points above U+10FFFF are invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t len)
+{
+    unsigned char c = s[0], lo = 0x80, hi = 0xBF;
+    size_t n;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
+    else if (c >= 0xE0 && c <= 0xEF)
+        n = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    else if (c >= 0xF0 && c <= 0xF4)
+        n = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    else
+        return 0;
+    if (len < n || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t k = 2; k < n; k++)
+        if ((s[k] & 0xC0) != 0x80)
+            return 0;
+    return n;
+}
+
+/* Do the 8 bytes at s hold only ASCII without NUL?  (The usual case,
+ * checked a word at a time: this scan sees every byte of the file.) */
+static int plain_ascii8(const unsigned char *s)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101);
+    const uint64_t highs = UINT64_C(0x8080808080808080);
+    uint64_t w;
+    memcpy(&w, s, sizeof w);
+    return ((w | ((w - ones) & ~w)) & highs) == 0;
+}
+
+/* Offset of the first NUL or invalid UTF-8 byte in s, or len. */
+static size_t bad_byte(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i + 8 <= len && plain_ascii8(s + i))
+        i += 8;
+    while (i < len) {
+        if (s[i] >= 0x01 && s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n = s[i] ? utf8_seq(s + i, len - i) : 0;
+        if (n == 0)
+            return i;
+        i += n;
+    }
+    return len;
+}
+
+static long count_newlines(const char *s, size_t len)
+{
+    long n = 0;
+    for (const char *p = s; (p = memchr(p, '\n', len - (size_t)(p - s)));
+         p++)
+        n++;
+    return n;
+}
+
+/* Refuses NUL bytes and invalid UTF-8, at the exact line of the byte. */
+static int check_text(reader *r, const char *s, size_t len, long line,
+                      long col)
+{
+    size_t i = bad_byte((const unsigned char *)s, len);
+    if (i == len)
+        return 0;
+    line += count_newlines(s, i);
+    if (s[i] == '\0')
+        fail(r, DIAG_DATA, line, col,
+             "NUL byte; this is not a text file, save it as \"CSV UTF-8\"");
+    else
+        fail(r, DIAG_DATA, line, col,
+             "invalid UTF-8 byte 0x%02X; save the file as \"CSV UTF-8\"",
+             (unsigned)(unsigned char)s[i]);
+    return -1;
+}
+
+static int grow_row(reader *r, size_t len)
+{
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 16;
+        size_t *off = realloc(r->off, cap * sizeof *off);
+        if (off)
+            r->off = off;
+        size_t *lens = realloc(r->lens, cap * sizeof *lens);
+        if (lens)
+            r->lens = lens;
+        const char **ptrs = realloc(r->ptrs, cap * sizeof *ptrs);
+        if (ptrs)
+            r->ptrs = ptrs;
+        if (!off || !lens || !ptrs)
+            return -1;
+        r->cap = cap;
+    }
+    if (r->buf_cap - r->buf_len < len + 1) {
+        size_t cap = r->buf_cap ? r->buf_cap : 4096;
+        while (cap - r->buf_len < len + 1)
+            cap *= 2;
+        char *buf = realloc(r->buf, cap);
+        if (!buf)
+            return -1;
+        r->buf = buf;
+        r->buf_cap = cap;
+    }
+    return 0;
+}
+
+/* libcsv field callback: checks the field and keeps a copy for the row. */
+static void on_field(void *data, size_t len, void *v)
+{
+    reader *r = v;
+    if (r->status)
+        return;
+    /* field_line is 0 only after a lone CR ended a row mid-line */
+    long line = r->field_line ? r->field_line
+                              : r->line - count_newlines(data, len);
+    long col = (long)r->n + 1;
+    if (r->n == 0)
+        r->row_line = line;
+    if (r->n >= CSVREAD_MAX_COLUMNS) {
+        fail(r, DIAG_DATA, line, col, "more than %u columns",
+             (unsigned)CSVREAD_MAX_COLUMNS);
+        return;
+    }
+    if (len > CSVREAD_MAX_FIELD) {
+        fail(r, DIAG_DATA, line, col,
+             "field longer than %u bytes (is a closing quote missing?)",
+             (unsigned)CSVREAD_MAX_FIELD);
+        return;
+    }
+    if (check_text(r, data, len, line, col) != 0)
+        return;
+    if (grow_row(r, len) != 0) {
+        oom(r);
+        return;
+    }
+    memcpy(r->buf + r->buf_len, data, len);
+    r->buf[r->buf_len + len] = '\0';
+    r->off[r->n] = r->buf_len;
+    r->lens[r->n] = len;
+    r->buf_len += len + 1;
+    r->n++;
+    r->field_line = r->line;
+}
+
+/* libcsv row callback: hands the row over. */
+static void on_row(int c, void *v)
+{
+    reader *r = v;
+    (void)c;
+    if (r->status)
+        return;
+    for (size_t i = 0; i < r->n; i++)
+        r->ptrs[i] = r->buf + r->off[i];
+    csvread_row row = {r->ptrs, r->lens, r->n, r->index, r->row_line};
+    int rc = r->fn ? r->fn(r->ctx, &row) : 0;
+    r->index++;
+    r->n = 0;
+    r->buf_len = 0;
+    r->field_line = 0;
+    if (rc)
+        r->status = rc;
+}
+
+static int blank(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+            return 0;
+    return 1;
+}
+
+/* libcsv stopped at s[done]: a stray quote or text after a closing one. */
+static void parse_error(reader *r, const char *s, size_t done)
+{
+    long col = (long)r->n + 1;
+    int err = csv_error(&r->p);
+    if (err == CSV_ENOMEM)
+        oom(r);
+    else if (err != CSV_EPARSE)
+        fail(r, DIAG_DATA, r->line, col, "field too long");
+    else if (s[done] == '"')
+        fail(r, DIAG_DATA, r->line, col,
+             "stray '\"' in a field (a field that holds quotes must be "
+             "quoted, each quote doubled)");
+    else
+        fail(r, DIAG_DATA, r->line, col,
+             "unexpected text after a closing quote");
+}
+
+/* Feeds part of one physical line (s holds at most one '\n', at its end). */
+static void feed_piece(reader *r, const char *s, size_t len)
+{
+    if (!r->field_line && !blank(s, len))
+        r->field_line = r->line;
+    size_t done = csv_parse(&r->p, s, len, on_field, on_row, r);
+    if (r->status)
+        return;
+    if (done < len) {
+        parse_error(r, s, done);
+        return;
+    }
+    /* a field still open must not grow without bound (a missing quote in
+     * a big file would otherwise buffer the whole rest of it) */
+    if (csv_get_buffer_size(&r->p) > CSVREAD_MAX_FIELD + 2 * CSVREAD_BLK)
+        fail(r, DIAG_DATA, r->field_line, (long)r->n + 1,
+             "field longer than %u bytes (is a closing quote missing?)",
+             (unsigned)CSVREAD_MAX_FIELD);
+}
+
+static void feed(reader *r, const char *s, size_t len)
+{
+    while (len && !r->status) {
+        const char *nl = memchr(s, '\n', len);
+        size_t n = nl ? (size_t)(nl - s) + 1 : len;
+        feed_piece(r, s, n);
+        if (nl)
+            r->line++;
+        s += n;
+        len -= n;
+    }
+}
+
+/* ';' when the header line (the first non-blank one) has more semicolons
+ * than commas outside quotes, else ','. */
+static unsigned char detect_delim(const char *s, size_t len)
+{
+    size_t semi = 0, comma = 0;
+    int quoted = 0, seen = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (c == '"')
+            quoted = !quoted;
+        else if (quoted)
+            continue;
+        else if (c == '\n' && seen)
+            break;
+        else if (c == ';')
+            semi++;
+        else if (c == ',')
+            comma++;
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+            seen = 1;
+    }
+    return semi > comma ? ';' : ',';
+}
+
+/* Handles the start of the data: skips a BOM, picks the delimiter.
+ * Returns the number of bytes to skip. */
+static size_t begin(reader *r, const char *s, size_t len)
+{
+    size_t skip = len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    csv_set_delim(&r->p, detect_delim(s + skip, len - skip));
+    return skip;
+}
+
+static void reader_init(reader *r, const char *name, csvread_row_fn fn,
+                        void *ctx, diag *d)
+{
+    memset(r, 0, sizeof *r);
+    csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
+    csv_set_blk_size(&r->p, CSVREAD_BLK);
+    r->name = name;
+    r->d = d;
+    r->fn = fn;
+    r->ctx = ctx;
+    r->line = 1;
+}
+
+static int reader_finish(reader *r)
+{
+    if (!r->status && csv_fini(&r->p, on_field, on_row, r) != 0)
+        fail(r, DIAG_DATA, r->field_line ? r->field_line : r->line,
+             (long)r->n + 1,
+             "unterminated quote: this field's closing '\"' is missing");
+    if (!r->status && r->index == 0)
+        fail(r, DIAG_DATA, 0, 0, "empty file: expected a header line");
+    csv_free(&r->p);
+    free(r->buf);
+    free(r->off);
+    free(r->lens);
+    free(r->ptrs);
+    return r->status;
+}
+
+int csvread_mem(const char *data, size_t len, const char *name,
+                csvread_row_fn fn, void *ctx, diag *d)
+{
+    reader r;
+    reader_init(&r, name, fn, ctx, d);
+    size_t skip = begin(&r, data, len);
+    feed(&r, data + skip, len - skip);
+    return reader_finish(&r);
+}
+
+int csvread_file(const char *path, const char *name, csvread_row_fn fn,
+                 void *ctx, diag *d)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return diag_at(d, DIAG_DATA, name, 0, 0, "cannot open %s: %s", path,
+                       strerror(errno));
+    char *chunk = malloc(CSVREAD_CHUNK);
+    if (!chunk) {
+        fclose(f);
+        return diag_add(d, DIAG_OSERR, "%s: out of memory", name);
+    }
+    reader r;
+    reader_init(&r, name, fn, ctx, d);
+    int first = 1;
+    size_t got;
+    /* fread fills the whole chunk unless the file ends, so the BOM and the
+     * header line (if under 64 KiB) are in the first one */
+    while (!r.status && (got = fread(chunk, 1, CSVREAD_CHUNK, f)) > 0) {
+        size_t skip = first ? begin(&r, chunk, got) : 0;
+        first = 0;
+        feed(&r, chunk + skip, got - skip);
+    }
+    if (!r.status && ferror(f))
+        fail(&r, DIAG_IOERR, 0, 0, "cannot read %s: %s", path,
+             strerror(errno));
+    free(chunk);
+    fclose(f);
+    return reader_finish(&r);
+}
+
+/* What a byte sequence becomes in a normalised header name. */
+typedef struct fold {
+    const char *text; /* NULL: a separator ('_') */
+    size_t text_len;
+    size_t len;       /* bytes consumed */
+} fold;
+
+/* Letters of U+00C0..U+00FF (UTF-8 C3 80..C3 BF) without their accents;
+ * NULL for the two signs (multiplication, division) kept as they are. */
+static const char *const latin1_fold[64] = {
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i",
+    "i", "i", "d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u",
+    "u", "y", "th", "ss", "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e",
+    "e", "e", "i", "i", "i", "i", "d", "n", "o", "o", "o", "o", "o", NULL,
+    "o", "u", "u", "u", "u", "y", "th", "y"};
+
+static const char lower_ascii[] = "abcdefghijklmnopqrstuvwxyz";
+
+/* Bytes in the UTF-8 sequence at s (1 for a stray byte). */
+static size_t seq_len(const unsigned char *s)
+{
+    size_t n = 1;
+    if (s[0] >= 0xC0)
+        while (n < 4 && (s[n] & 0xC0) == 0x80)
+            n++;
+    return n;
+}
+
+static fold fold_at(const unsigned char *s)
+{
+    unsigned char c = s[0];
+    /* '(' and ')' too, so "Durée (mois)" gives duree_mois */
+    if (c == ' ' || c == '\t' || c == '-' || c == '.' || c == '\'' || c == '_'
+        || c == '(' || c == ')')
+        return (fold){NULL, 0, 1};
+    if (c >= 'A' && c <= 'Z')
+        return (fold){lower_ascii + (c - 'A'), 1, 1};
+    if (c == 0xC2 && s[1] == 0xA0) /* no-break space */
+        return (fold){NULL, 0, 2};
+    if (c == 0xE2 && s[1] == 0x80 && (s[2] == 0xAF || s[2] == 0x99))
+        return (fold){NULL, 0, 3}; /* narrow no-break space, typographic ' */
+    if (c == 0xC3 && s[1] >= 0x80 && s[1] <= 0xBF) {
+        const char *t = latin1_fold[s[1] - 0x80];
+        if (t)
+            return (fold){t, strlen(t), 2};
+    }
+    if (c == 0xC5 && (s[1] == 0x92 || s[1] == 0x93)) /* oe ligature */
+        return (fold){"oe", 2, 2};
+    size_t n = seq_len(s); /* anything else is kept whole */
+    return (fold){(const char *)s, n, n};
+}
+
+void csvread_normalise(const char *name, char *out, size_t cap)
+{
+    if (cap == 0)
+        return;
+    const unsigned char *s = (const unsigned char *)name;
+    size_t o = 0;
+    int sep = 0; /* a '_' is due before the next kept text */
+    while (*s) {
+        fold f = fold_at(s);
+        s += f.len;
+        if (!f.text) {
+            sep = o > 0; /* leading separators are dropped */
+            continue;
+        }
+        if (o + (size_t)sep + f.text_len + 1 > cap)
+            break;
+        if (sep)
+            out[o++] = '_';
+        memcpy(out + o, f.text, f.text_len);
+        o += f.text_len;
+        sep = 0;
+    }
+    out[o] = '\0';
+}

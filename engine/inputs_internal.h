@@ -1,0 +1,142 @@
+/* inputs_internal: what engine/inputs*.c share; not a public contract.
+ *
+ * inputs.c        arena, string map, column mapping, messages, driver
+ * inputs_split.c  split.csv
+ * inputs_envelopes.c envelopes.csv
+ * inputs_apps.c   applications.csv */
+#ifndef ALLIANCE_INPUTS_INTERNAL_H
+#define ALLIANCE_INPUTS_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "csvread.h"
+#include "inputs.h"
+
+/* Open-addressing hash map from NUL-terminated strings (owned elsewhere,
+ * usually by the arena) to a size_t. */
+typedef struct strmap_slot {
+    const char *key; /* NULL: empty slot */
+    uint64_t hash;
+    size_t value;
+} strmap_slot;
+
+typedef struct strmap {
+    strmap_slot *slot;
+    size_t cap, n; /* cap is 0 or a power of two */
+} strmap;
+
+uint64_t inputs_map_hash(const char *s, size_t len);
+/* Adds key (len bytes, NUL-terminated, kept by pointer) unless present.
+ * Returns 0 when added, 1 when present (*value set to its value), -1 when
+ * out of memory. */
+int inputs_map_put(strmap *m, const char *key, size_t len, uint64_t hash,
+                   size_t *value);
+/* 0 and *value set, or -1 when absent. */
+int inputs_map_get(const strmap *m, const char *s, size_t len, uint64_t hash,
+                   size_t *value);
+void inputs_map_free(strmap *m);
+
+struct arena_block;
+
+/* Owns every string and small array of an inputs, in big blocks. */
+struct inputs_arena {
+    struct arena_block *head;
+    strmap split_index; /* subregion name -> index into inputs.split */
+};
+
+/* NULL when out of memory. */
+void *inputs_arena_alloc(struct inputs_arena *a, size_t size, size_t align);
+/* A NUL-terminated copy; "" (not a copy) when len is 0; NULL when out of
+ * memory. */
+const char *inputs_strndup(struct inputs_arena *a, const char *s, size_t len);
+
+/* A column a file knows, by its canonical name and French aliases. */
+typedef struct colspec {
+    const char *key;            /* canonical, used in messages */
+    const char *const *aliases; /* NULL-terminated, normalised */
+    int required;
+} colspec;
+
+#define INPUTS_MAX_SPEC 12
+
+/* One file's header, as mapped. */
+typedef struct table {
+    const char *file; /* "applications.csv" */
+    const colspec *spec;
+    size_t n_spec;
+    long col[INPUTS_MAX_SPEC]; /* 0-based field of each spec, or -1 */
+    size_t n_fields;           /* in the header */
+    int have_header;
+    int broken;          /* unreadable or structurally bad */
+    size_t n_rows;       /* data rows, blank ones left out */
+    size_t errors;       /* problems reported in this file */
+    size_t *extra_field; /* 0-based fields of the extra columns */
+    const char **extra_names, **extra_keys;
+    long *extra_columns; /* 1-based */
+    size_t n_extra;
+    size_t *unnamed; /* fields with an empty header */
+    size_t n_unnamed;
+} table;
+
+typedef struct loader {
+    inputs *in;
+    diag *d;
+    struct inputs_arena *arena;
+    int status; /* first problem: DIAG_DATA or DIAG_OSERR */
+    table t;    /* the file being read */
+    size_t cap_apps, cap_years, cap_split;
+    /* split.csv */
+    int split_names_ok; /* names usable to check applications */
+    int split_amount_bad, split_share_bad;
+    long reserve_line;
+    char *known; /* "A, B, C": subregions for messages */
+    /* envelopes.csv */
+    int years_ok;
+    /* applications.csv */
+    strmap ids; /* id -> line */
+} loader;
+
+/* inputs.c: mapping a header and gating rows (1: check the row). */
+int inputs_table_header(loader *L, table *t, const csvread_row *row);
+int inputs_table_row(loader *L, table *t, const csvread_row *row);
+/* The trimmed cell of spec i; 0 (and "") when the column is absent. */
+int inputs_table_cell(const table *t, const csvread_row *row, int i,
+                      const char **s, size_t *len);
+/* Copies of the extra cells, "" when empty; NULL when out of memory
+ * (or when there are no extra columns: check t->n_extra). */
+const char **inputs_table_extras(loader *L, const table *t,
+                                 const csvread_row *row);
+
+/* inputs.c: messages.  inputs_cell_error prints
+ * "file:line:col: key: \"value\" what". */
+void inputs_cell_error(loader *L, const table *t, const csvread_row *row,
+                       int i, const char *s, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+void inputs_error(loader *L, const char *file, long line, long col,
+                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Records "out of memory" once; returns DIAG_OSERR for callbacks. */
+int inputs_oom(loader *L);
+/* Grows *arr (holding *cap items of size) to hold n items. */
+int inputs_grow(void **arr, size_t *cap, size_t n, size_t size);
+/* Spaces, tabs, U+00A0 and U+202F trimmed. */
+void inputs_trim(const char **s, size_t *len);
+
+/* One function per file, called by the driver in this order. */
+extern const colspec inputs_split_spec[];
+extern const size_t inputs_split_n_spec;
+int inputs_split_row(void *ctx, const csvread_row *row);
+void inputs_split_finish(loader *L);
+
+extern const colspec inputs_envelopes_spec[];
+extern const size_t inputs_envelopes_n_spec;
+int inputs_envelopes_row(void *ctx, const csvread_row *row);
+void inputs_envelopes_finish(loader *L);
+void inputs_split_check_total(loader *L); /* needs both files above */
+
+extern const colspec inputs_apps_spec[];
+extern const size_t inputs_apps_n_spec;
+int inputs_apps_row(void *ctx, const csvread_row *row);
+void inputs_apps_finish(loader *L);
+
+#endif
