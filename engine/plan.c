@@ -40,12 +40,19 @@ int plan_build(const inputs *in, const rules_config *cfg, plan_set *p,
     for (size_t a = 0; a < in->n_apps; a++) {
         const application *app = &in->apps[a];
         cal_date start = app->has_start ? app->start : program_start;
+        /* The project's last day: a 36-month project from 2026-04-01 ends
+         * 2029-03-31, and its final instalment falls then, not a day later. */
+        cal_date end = app->months > 0
+                           ? cal_add_months(start, app->months) - 1
+                           : start;
         p->first[a] = k;
         p->inside[a] = 1;
         for (size_t i = 0; i < per_app; i++, k++) {
             const rules_instalment *ri = &cfg->instalments[i];
             plan_instalment *pi = &p->items[k];
             pi->due = cal_add_months(start, plan_months(ri->at, app->months));
+            if (pi->due > end)
+                pi->due = end;
             pi->year = plan_year(in, pi->due);
             pi->label = (uint32_t)i;
             pi->weight = ri->share;

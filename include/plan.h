@@ -2,8 +2,9 @@
  *
  * The rule file's schedule (labels, shares, positions in the project) is
  * laid onto the application's dates: instalment i falls due `at` of the
- * way through the project (start + round(at * months) months) and belongs
- * to that date's fiscal year. Allocation needs the plan to know which
+ * way through the project, start + round(at * months) months, but never
+ * after the project's last day (start + months - 1 day), and belongs to
+ * that date's fiscal year. Allocation needs the plan to know which
  * years a grant will draw on; schedule turns it into disbursements once
  * the grant is known. An application without a start date is planned from
  * the program's first day. */

@@ -41,7 +41,7 @@ for t in "$build"/tests/test_*; do
     [ -x "$t" ] || continue
     run_suite "$(basename "$t")" "$t"
 done
-for t in "$top"/tests/e2e/*.sh; do
+for t in "$top"/tests/e2e/test_*.sh; do
     [ -f "$t" ] || continue
     run_suite "$(basename "$t")" env ALLIANCE="$build/alliance" TOP="$top" sh "$t"
 done

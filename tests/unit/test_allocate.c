@@ -100,7 +100,7 @@ TEST(multi_year_project_needs_every_year_to_fit)
     CHECK_INT(p.sched.n, 4);
     CHECK_INT(p.sched.items[1].year, 1);
     char due[CAL_DATE_BUFSZ];
-    CHECK_STR(cal_format_date(p.sched.items[1].due, due), "2025-05-01");
+    CHECK_STR(cal_format_date(p.sched.items[1].due, due), "2025-04-30");
     fx_free(&p);
     diag_free(&d);
 }
@@ -121,7 +121,7 @@ TEST(instalments_carry_every_cent)
     CHECK_INT(p.sched.items[2].amount, 100000);
     CHECK_INT(p.sched.items[0].year, 0);
     CHECK_INT(p.sched.items[1].year, 1); /* 2025-04-01 */
-    CHECK_INT(p.sched.items[2].year, 2); /* 2026-04-01 */
+    CHECK_INT(p.sched.items[2].year, 1); /* ends 2026-03-31 */
     CHECK_INT(fx_granted(&p, a), 1000001);
     fx_free(&p);
     diag_free(&d);
@@ -169,7 +169,7 @@ TEST(statuses_for_ineligible_below_threshold_and_outside_plan)
     CHECK_INT(p.alloc.decisions[low].rank, 0);
     char why[256];
     plan_explain(&p.plan, &p.in, &p.cfg, late, why, sizeof why);
-    CHECK_CONTAINS(why, "2026-06-01");
+    CHECK_CONTAINS(why, "dû le 2026-05-31, hors du programme (2024-04-01 au 2026-03-31)");
     plan_explain(&p.plan, &p.in, &p.cfg, ok, why, sizeof why);
     CHECK_STR(why, "");
     fx_free(&p);
