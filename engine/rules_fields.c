@@ -1,0 +1,218 @@
+/* rules_fields: turns the text of extra CSV columns into Lua values, per
+ * the types a rule file declares in `fields` (see include/rules.h).
+ *
+ * Numbers are read the way Québec spreadsheets write them: ',' or '.' as
+ * the decimal separator, plain, no-break (U+00A0) or narrow no-break
+ * (U+202F) spaces between groups of digits.  Money goes through
+ * money_parse, dates through cal_parse_date, so every module agrees on
+ * what a valid amount or date is. */
+#include <stdint.h>
+#include <string.h>
+
+#include <lua.h>
+
+#include "calendar.h"
+#include "money.h"
+#include "rules_internal.h"
+
+#define NUMBER_MAX 64 /* longest plain number accepted, in bytes */
+
+static void trim(const char **s, size_t *len)
+{
+    while (*len && (**s == ' ' || **s == '\t')) {
+        (*s)++;
+        (*len)--;
+    }
+    while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
+        (*len)--;
+}
+
+/* Length of a thousands separator at s: ' ', U+00A0 or U+202F; else 0. */
+static size_t group_space(const char *s, size_t len)
+{
+    if (len >= 1 && s[0] == ' ')
+        return 1;
+    if (len >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0)
+        return 2;
+    if (len >= 3 && (unsigned char)s[0] == 0xE2 &&
+        (unsigned char)s[1] == 0x80 && (unsigned char)s[2] == 0xAF)
+        return 3;
+    return 0;
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Copies the plain number s into buf without its thousands separators and
+ * with '.' as the decimal point: [+-] digits [(.|,) digits].  Separators
+ * must sit between two digits.  Returns the length written, or 0. */
+static size_t clean_number(const char *s, size_t len, char *buf, int frac)
+{
+    size_t i = 0, n = 0, digits = 0;
+    trim(&s, &len);
+    if (i < len && (s[i] == '-' || s[i] == '+'))
+        buf[n++] = s[i++];
+    while (i < len && n < NUMBER_MAX - 1) {
+        size_t g = group_space(s + i, len - i);
+        if (is_digit(s[i])) {
+            buf[n++] = s[i++];
+            digits++;
+        } else if (g && digits && i + g < len && is_digit(s[i + g])) {
+            i += g;
+        } else {
+            break;
+        }
+    }
+    if (frac && i < len && (s[i] == '.' || s[i] == ',') && i + 1 < len) {
+        buf[n++] = '.';
+        for (i++; i < len && is_digit(s[i]) && n < NUMBER_MAX - 1; i++)
+            buf[n++] = s[i], digits++;
+        if (buf[n - 1] == '.')
+            return 0;
+    }
+    if (i != len || !digits)
+        return 0;
+    buf[n] = '\0';
+    return n;
+}
+
+/* Integers are accumulated exactly, refusing what does not fit. */
+static int parse_integer(const char *s, size_t len, lua_Integer *out)
+{
+    char buf[NUMBER_MAX];
+    size_t n = clean_number(s, len, buf, 0);
+    if (!n)
+        return -1;
+    const char *p = buf;
+    int neg = *p == '-';
+    if (*p == '-' || *p == '+')
+        p++;
+    uint64_t v = 0, limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    for (; *p; p++) {
+        uint64_t digit = (uint64_t)(*p - '0');
+        if (v > (limit - digit) / 10)
+            return -1;
+        v = v * 10 + digit;
+    }
+    *out = neg ? (lua_Integer)(0 - v) : (lua_Integer)v;
+    return 0;
+}
+
+/* Pushes the number; lua_stringtonumber reads '.' whatever the C locale
+ * and keeps integers as integers, like tonumber() in a rule. */
+static int push_number(lua_State *L, const char *s, size_t len)
+{
+    char buf[NUMBER_MAX];
+    if (!clean_number(s, len, buf, 1))
+        return -1;
+    return lua_stringtonumber(L, buf) ? 0 : -1;
+}
+
+static int ascii_ieq(const char *a, size_t len, const char *b)
+{
+    size_t i = 0;
+    for (; i < len && b[i]; i++) {
+        char c = a[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != b[i])
+            return 0;
+    }
+    return i == len && !b[i];
+}
+
+static int parse_boolean(const char *s, size_t len, int *out)
+{
+    static const char *const yes[] = { "oui", "yes", "true", "vrai", "1" };
+    static const char *const no[] = { "non", "no", "false", "faux", "0" };
+    trim(&s, &len);
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
+        if (ascii_ieq(s, len, yes[i]))
+            return *out = 1, 0;
+        if (ascii_ieq(s, len, no[i]))
+            return *out = 0, 0;
+    }
+    return -1;
+}
+
+static int push_oneof(lua_State *L, const rules_field *f, const char *s,
+                      size_t len)
+{
+    trim(&s, &len);
+    for (size_t i = 0; i < f->n_options; i++)
+        if (strlen(f->options[i]) == len &&
+            memcmp(f->options[i], s, len) == 0) {
+            lua_pushstring(L, f->options[i]);
+            return 0;
+        }
+    return -1;
+}
+
+static int push_money(lua_State *L, const char *s, size_t len,
+                      const char **why)
+{
+    int64_t cents;
+    if (money_parse(s, len, &cents, why) != 0)
+        return -1;
+    lua_pushnumber(L, (lua_Number)cents / 100.0);
+    return 0;
+}
+
+static int push_date(lua_State *L, const char *s, size_t len)
+{
+    cal_date date;
+    trim(&s, &len);
+    if (cal_parse_date(s, len, &date) != 0)
+        return -1;
+    lua_pushlstring(L, s, len);
+    return 0;
+}
+
+int rules_push_cell(lua_State *L, const rules_field *f, const char *s,
+                    const char **why)
+{
+    size_t len = strlen(s);
+    lua_Integer i;
+    int b;
+    switch (f ? f->type : RULES_FIELD_TEXT) {
+    case RULES_FIELD_TEXT:
+        lua_pushlstring(L, s, len);
+        return 0;
+    case RULES_FIELD_INTEGER:
+        if (parse_integer(s, len, &i) != 0)
+            return *why = "is not an integer", -1;
+        lua_pushinteger(L, i);
+        return 0;
+    case RULES_FIELD_NUMBER:
+        if (push_number(L, s, len) != 0)
+            return *why = "is not a number", -1;
+        return 0;
+    case RULES_FIELD_MONEY:
+        return push_money(L, s, len, why);
+    case RULES_FIELD_DATE:
+        if (push_date(L, s, len) != 0)
+            return *why = "is not a date (YYYY-MM-DD)", -1;
+        return 0;
+    case RULES_FIELD_BOOLEAN:
+        if (parse_boolean(s, len, &b) != 0)
+            return *why = "is not oui/non (yes/no, true/false, vrai/faux, "
+                          "1/0)", -1;
+        lua_pushboolean(L, b);
+        return 0;
+    case RULES_FIELD_ONEOF:
+        if (push_oneof(L, f, s, len) != 0)
+            return *why = "is not one of the values allowed by the rule "
+                          "file's fields", -1;
+        return 0;
+    }
+    return *why = "has an unknown type", -1;
+}
+
+void rules_push_number_or_string(lua_State *L, const char *s)
+{
+    size_t len = strlen(s);
+    if (push_number(L, s, len) != 0)
+        lua_pushlstring(L, s, len);
+}

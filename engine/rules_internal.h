@@ -1,0 +1,191 @@
+/* rules_internal.h: declarations shared by the files of the rules module
+ * (rules.c, rules_sandbox.c, rules_config.c, rules_fields.c, rules_eval.c,
+ * rules_split.c).  Not part of the public contract: see include/rules.h.
+ *
+ * Every Lua API call that may allocate can raise a Lua error, and a Lua
+ * error outside lua_pcall aborts the process.  So each public entry point
+ * runs its body as a C function under lua_pcall (rules_protect), and the
+ * rule functions themselves are called under a nested lua_pcall with a
+ * message handler (rules_call).  C memory touched by a body is owned by a
+ * struct that outlives the body (rules, rules_results), or is a Lua
+ * userdata, so a longjmp out of a body leaks nothing. */
+#ifndef ALLIANCE_RULES_INTERNAL_H
+#define ALLIANCE_RULES_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lua.h>
+
+#include "diag.h"
+#include "inputs.h"
+#include "rules.h"
+
+/* ---- string pool: many small strings, freed at once ------------------ */
+
+struct rules_pool_block;
+struct rules_pool {
+    struct rules_pool_block *head;
+};
+
+/* Copies len bytes of s plus a NUL; NULL when out of memory. */
+char *rules_pool_dup(struct rules_pool *p, const char *s, size_t len);
+void rules_pool_free(struct rules_pool *p);
+
+/* ---- fields: types of the extra application columns ------------------ */
+
+typedef enum {
+    RULES_FIELD_TEXT,
+    RULES_FIELD_INTEGER,
+    RULES_FIELD_NUMBER,
+    RULES_FIELD_MONEY,
+    RULES_FIELD_DATE,
+    RULES_FIELD_BOOLEAN,
+    RULES_FIELD_ONEOF
+} rules_field_type;
+
+typedef struct rules_field {
+    const char *key;            /* normalised column key, as in the file */
+    rules_field_type type;
+    const char **options;       /* RULES_FIELD_ONEOF: allowed values */
+    size_t n_options;
+} rules_field;
+
+/* ---- the loaded rule file -------------------------------------------- */
+
+struct rules {
+    lua_State *L;
+    char *path;                 /* as given, used in messages */
+    char *libdir;               /* NULL: require unavailable */
+
+    /* memory accounting, see rules_alloc() */
+    size_t mem_used, mem_limit;
+    int mem_refused;            /* the limit refused an allocation */
+    int mem_failed;             /* the C allocator itself failed */
+
+    /* instruction budget of the current call, see rules_hook() */
+    uint64_t instr_limit, instr_used;
+    int instr_step;             /* instructions between hook calls */
+
+    rules_config cfg;           /* arrays below, strings in strs */
+    rules_check *checks;
+    rules_criterion *criteria;
+    double *crit_max;           /* criteria max in points, for clamping */
+    rules_instalment *instalments;
+    rules_field *fields;
+    size_t n_fields;
+    struct rules_pool strs;     /* every string of cfg and fields */
+
+    /* registry reference to the table of rule functions:
+     * [1..n_checks] tests, [n_checks+1..n_checks+n_criteria] scores,
+     * [n_checks+n_criteria+1] split (when has_split). */
+    int funcs_ref;
+};
+
+/* Stack slots a protected body reserves (luaL_checkstack) on entry: more
+ * than its deepest use, which stays under 20. */
+#define RULES_STACK 40
+
+/* Common head of the state handed to a protected body. */
+typedef struct rules_job {
+    struct rules *r;
+    diag *d;
+    int status;                 /* set by the body */
+} rules_job;
+
+/* Runs body(L) under lua_pcall with job as its only argument (a light
+ * userdata).  Returns job->status, or the status of a Lua error that
+ * escaped the body (out of memory, mostly), already reported in job->d. */
+int rules_protect(rules_job *job, lua_CFunction body);
+
+/* Calls the function below the nargs arguments at the top of the stack
+ * under the message handler at index msgh, with a fresh instruction
+ * budget.  Returns the lua_pcall status. */
+int rules_call(struct rules *r, int nargs, int nresults, int msgh);
+
+/* Charges n instructions of work done in C (unseen by the count hook) to
+ * the current call; raises the instruction-limit error, positioned at the
+ * calling Lua line, when the budget is spent. */
+void rules_charge(lua_State *L, uint64_t n);
+
+/* Message handler for rules_call: keeps the "file:line:" position. */
+int rules_msgh(lua_State *L);
+
+/* Reports the error of a failed rules_call (its message is at the top of
+ * the stack, and is popped) as "file:line: in <what>: message", where
+ * what is printf-formatted.  Returns the diag status (DIAG_DATA, or
+ * DIAG_OSERR when the C allocator failed). */
+int rules_call_error(struct rules *r, diag *d, int status,
+                     const char *what_fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Pushes "file:line" of a Lua function at index fn (where it is defined)
+ * or the rule file's path when it has none. */
+void rules_push_funcpos(struct rules *r, int fn);
+
+/* ---- the sandbox (rules_sandbox.c) ------------------------------------ */
+
+/* Opens the allowed libraries and installs the safe load, require, print
+ * and collectgarbage.  Raises Lua errors (memory). */
+void rules_sandbox_open(struct rules *r);
+
+/* ---- rule file validation (rules_config.c, rules_config_lists.c) ------- */
+
+/* Validates the table at index t returned by the rule file, fills r->cfg
+ * and r->funcs_ref.  Returns a diag status. */
+int rules_config_parse(struct rules *r, diag *d, int t);
+
+/* The first error status wins, so every problem is reported but the
+ * caller sees the first kind. */
+static inline int rules_keep_status(int st, int now)
+{
+    return st ? st : now;
+}
+
+/* Helpers of the validation.  Each reports its problem as
+ * "path: message" (DIAG_DATA) and returns the status; tables are read raw,
+ * so no metamethod of the rule file runs. */
+int rules_cfg_err(struct rules *r, diag *d, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int rules_cfg_oom(struct rules *r, diag *d);
+int rules_cfg_get(lua_State *L, int t, const char *key); /* pushes t[key] */
+const char **rules_cfg_sorted_keys(lua_State *L, int t, size_t *n,
+                                   size_t *n_other); /* pushes a userdata */
+int rules_cfg_keys(struct rules *r, diag *d, int t,
+                   const char *const *names, const char *where);
+int rules_cfg_is_list(lua_State *L, int t, size_t *n);
+const char *rules_cfg_keep(struct rules *r, int idx); /* copy into strs */
+int rules_cfg_string(struct rules *r, diag *d, int t, const char *key,
+                     const char *where, const char **out);
+int rules_cfg_number(struct rules *r, diag *d, int t, const char *key,
+                     const char *where, double *out);
+int rules_cfg_func(struct rules *r, diag *d, int e, const char *key,
+                   const char *where, int funcs, size_t slot);
+int rules_cfg_list(struct rules *r, diag *d, int t, const char *key,
+                   size_t *n, const char *shape); /* pushes t[key] */
+
+/* The list-shaped keys (rules_config_lists.c). */
+int rules_cfg_checks(struct rules *r, diag *d, int t, int funcs);
+int rules_cfg_criteria(struct rules *r, diag *d, int t, int funcs);
+int rules_cfg_schedule(struct rules *r, diag *d, int t);
+int rules_cfg_fields(struct rules *r, diag *d, int t);
+
+/* ---- values of cells (rules_fields.c) --------------------------------- */
+
+/* Converts an extra column's cell per its declared field and pushes the
+ * value (never called for ""), or returns -1 with *why completing
+ * "\"value\" <why>" and pushes nothing. */
+int rules_push_cell(lua_State *L, const rules_field *f, const char *s,
+                    const char **why);
+
+/* Pushes s as a number when it is a plain decimal number ("12 345,5",
+ * "-3", "0.25"; plain, no-break and narrow no-break spaces as thousands
+ * separators), else as the string itself. */
+void rules_push_number_or_string(lua_State *L, const char *s);
+
+/* ---- the ctx table (rules_eval.c) -------------------------------------- */
+
+/* Pushes the ctx table handed to every rule function. */
+void rules_push_ctx(struct rules *r, const inputs *in);
+
+#endif

@@ -1,0 +1,5 @@
+return {
+  checks = {
+    { id = "age", test = function() return true end },
+  },
+}

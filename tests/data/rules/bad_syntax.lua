@@ -1,0 +1,4 @@
+return {
+  program = "Oops"
+  checks = {},
+}

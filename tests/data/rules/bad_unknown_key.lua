@@ -1,0 +1,1 @@
+return { program = "Typo", treshold = 50 }

@@ -1,0 +1,6 @@
+return {
+  checks = {
+    { id = "r", label = "Odd reason",
+      test = function(app) return false, { "not", "a", "string" } end },
+  },
+}

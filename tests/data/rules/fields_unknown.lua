@@ -1,0 +1,1 @@
+return { fields = { participants = "integer", nope = "number" } }

@@ -1,0 +1,3 @@
+-- Fixture: a finalizer that never ends must not hang rules_close.
+setmetatable({}, { __gc = function() while true do end end })
+return { program = "gc" }

@@ -1,0 +1,2 @@
+-- Fixture library module in a subfolder: require "sub.util".
+return { name = "util" }

@@ -1,0 +1,2 @@
+-- Fixture: the smallest valid rule file; everything else takes its default.
+return { program = "Minimal" }

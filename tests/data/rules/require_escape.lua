@@ -1,0 +1,2 @@
+local passwd = require "../../etc/passwd"
+return { program = "escaped" }

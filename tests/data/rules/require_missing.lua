@@ -1,0 +1,2 @@
+local nope = require "nope"
+return {}
