@@ -65,15 +65,16 @@ static int64_t alloc_partial(alloc_ctx *c, size_t sub, size_t app,
                              int64_t requested)
 {
     const plan_instalment *items = &c->plan->items[c->plan->first[app]];
+    const int64_t *weight = &c->plan->weight[c->plan->first[app]];
     size_t n = plan_count(c->plan, app);
     int64_t total_weight = 0, bound = requested;
     for (size_t i = 0; i < n; i++)
-        total_weight += items[i].weight;
+        total_weight += weight[i];
     for (size_t y = 0; y < c->n_years; y++) {
         int64_t w = 0;
         for (size_t i = 0; i < n; i++)
             if ((size_t)items[i].year == y)
-                w += items[i].weight;
+                w += weight[i];
         if (w == 0)
             continue;
         __extension__ __int128 cap =

@@ -30,8 +30,9 @@ int plan_build(const inputs *in, const rules_config *cfg, plan_set *p,
     p->n_apps = in->n_apps;
     p->first = malloc((in->n_apps + 1) * sizeof *p->first);
     p->items = malloc((in->n_apps * per_app + 1) * sizeof *p->items);
+    p->weight = malloc((in->n_apps * per_app + 1) * sizeof *p->weight);
     p->inside = malloc(in->n_apps + 1);
-    if (!p->first || !p->items || !p->inside) {
+    if (!p->first || !p->items || !p->weight || !p->inside) {
         plan_free(p);
         return diag_add(d, DIAG_OSERR, "out of memory");
     }
@@ -55,7 +56,7 @@ int plan_build(const inputs *in, const rules_config *cfg, plan_set *p,
                 pi->due = end;
             pi->year = plan_year(in, pi->due);
             pi->label = (uint32_t)i;
-            pi->weight = ri->share;
+            p->weight[k] = ri->share;
             if (pi->year < 0)
                 p->inside[a] = 0;
         }
@@ -68,6 +69,7 @@ void plan_free(plan_set *p)
 {
     free(p->first);
     free(p->items);
+    free(p->weight);
     free(p->inside);
     memset(p, 0, sizeof *p);
 }
@@ -97,16 +99,5 @@ void plan_explain(const plan_set *p, const inputs *in,
 
 int plan_amounts(const plan_set *p, size_t app, int64_t grant, int64_t *out)
 {
-    size_t n = plan_count(p, app);
-    const plan_instalment *items = &p->items[p->first[app]];
-    int64_t stack[16];
-    int64_t *w = n <= 16 ? stack : malloc(n * sizeof *w);
-    if (!w)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        w[i] = items[i].weight;
-    int rc = apportion(grant, w, n, out);
-    if (w != stack)
-        free(w);
-    return rc;
+    return apportion(grant, &p->weight[p->first[app]], plan_count(p, app), out);
 }

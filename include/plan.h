@@ -22,13 +22,14 @@ typedef struct plan_instalment {
     cal_date due;
     int32_t year;        /* fiscal-year index in the program, -1 outside */
     uint32_t label;      /* index into rules_config.instalments */
-    int64_t weight;      /* millionths of the grant */
 } plan_instalment;
 
 typedef struct plan_set {
     size_t n_apps;
     size_t *first;           /* n_apps + 1 offsets into items */
     plan_instalment *items;
+    int64_t *weight;         /* beside items: each one's share of the grant,
+                                in millionths, contiguous for apportion() */
     unsigned char *inside;   /* n_apps: 1 when every instalment falls
                                 inside the program's fiscal years */
 } plan_set;

@@ -1,0 +1,89 @@
+# End-to-end: the alliance binary on the shipped examples and on failures.
+. "$TOP/tests/e2e/lib.sh"
+
+# Decisions per status on the shipped examples; a change here is a change
+# in policy or data and must be deliberate.
+MONTEREGIE_COUNTS="funded=64 partially_funded=0 waitlisted=38 below_threshold=28 ineligible=20"
+LANAUDIERE_COUNTS="funded=49 partially_funded=0 waitlisted=34 below_threshold=20 ineligible=17"
+
+run_example() { # region [out]
+    "$ALLIANCE" run --inputs "inputs/$1" --rules "rules/$1.lua" \
+        --out "${2:-$WORK/$1}" --quiet
+}
+
+help_and_version() {
+    "$ALLIANCE" --help | grep -q 'usage: alliance COMMAND' &&
+        "$ALLIANCE" run --help | grep -q -- '--inputs DIR' &&
+        "$ALLIANCE" help run | grep -q -- '--rules FILE' &&
+        "$ALLIANCE" --version | grep -Eq '^alliance [0-9]+\.[0-9]+\.[0-9]+$'
+}
+
+usage_errors() {
+    expect_status 64 "$ALLIANCE" &&
+        expect_status 64 "$ALLIANCE" frobnicate &&
+        expect_status 64 "$ALLIANCE" run --inputs x &&
+        stderr_has 'run needs --inputs, --rules and --out' &&
+        expect_status 64 "$ALLIANCE" run --bogus
+}
+
+identical_outputs() {
+    run_example monteregie "$WORK/again" &&
+        for f in decisions.csv disbursements.csv summary.csv; do
+            cmp "$WORK/monteregie/$f" "$WORK/again/$f" || return 1
+        done
+}
+
+demo_summary() {
+    "$ALLIANCE" run --inputs inputs/monteregie --rules rules/monteregie.lua \
+        --out "$WORK/talk" >"$WORK/talk.txt" &&
+        grep -q 'applications read: ' "$WORK/talk.txt" &&
+        grep -q 'Agglomération de Longueuil' "$WORK/talk.txt" &&
+        grep -q '4 100 000,00 \$' "$WORK/talk.txt" &&
+        grep -qF "outputs: $WORK/talk/decisions.csv" "$WORK/talk.txt"
+}
+
+rule_error() {
+    printf 'return { checks = { { id = "x", label = "x", test = function(app) return app.nope.x end } } }\n' \
+        >"$WORK/broken.lua"
+    expect_status 65 "$ALLIANCE" run --inputs inputs/monteregie \
+        --rules "$WORK/broken.lua" --out "$WORK/monteregie" &&
+        stderr_has "broken.lua:1: in check 'x' for application" &&
+        stderr_has 'nothing was written'
+}
+
+outputs_intact() {
+    diff -r "$WORK/before" "$WORK/monteregie" &&
+        ! ls -A "$WORK/monteregie" | grep -q tmp
+}
+
+missing_inputs() {
+    expect_status 65 "$ALLIANCE" run --inputs "$WORK/nowhere" \
+        --rules rules/monteregie.lua --out "$WORK/x" &&
+        stderr_has 'applications.csv' && test ! -e "$WORK/x/decisions.csv"
+}
+
+unwritable_output() {
+    : >"$WORK/afile"
+    expect_status 73 "$ALLIANCE" run --inputs inputs/monteregie \
+        --rules rules/monteregie.lua --out "$WORK/afile/sub"
+}
+
+check "help and version" help_and_version
+check "usage errors exit 64" usage_errors
+check "monteregie runs" run_example monteregie
+# shellcheck disable=SC2086
+check "monteregie invariants and counts" $PY tests/e2e/check_outputs.py \
+    inputs/monteregie "$WORK/monteregie" $MONTEREGIE_COUNTS
+check "lanaudiere runs" run_example lanaudiere
+# shellcheck disable=SC2086
+check "lanaudiere invariants and counts" $PY tests/e2e/check_outputs.py \
+    inputs/lanaudiere "$WORK/lanaudiere" $LANAUDIERE_COUNTS
+check "same inputs give byte-identical outputs" identical_outputs
+check "run prints a summary naming sub-regions and outputs" demo_summary
+cp -r "$WORK/monteregie" "$WORK/before"
+check "rule error exits 65 naming file, check and application" rule_error
+check "failed run leaves earlier outputs intact" outputs_intact
+check "missing input folder exits 65" missing_inputs
+check "unwritable output exits 73" unwritable_output
+
+done_suite e2e_run
