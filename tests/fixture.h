@@ -3,6 +3,7 @@
 #ifndef ALLIANCE_FIXTURE_H
 #define ALLIANCE_FIXTURE_H
 
+#include <stdio.h>
 #include <string.h>
 
 #include "allocate.h"

@@ -68,6 +68,14 @@ unwritable_output() {
         --rules rules/monteregie.lua --out "$WORK/afile/sub"
 }
 
+under_valgrind() {
+    command -v valgrind >/dev/null || { echo "valgrind is not installed"; return 1; }
+    valgrind -q --error-exitcode=99 --leak-check=full \
+        --errors-for-leak-kinds=definite,indirect,possible \
+        "$ALLIANCE" run --inputs inputs/lanaudiere --rules rules/lanaudiere.lua \
+        --out "$WORK/valgrind" --quiet
+}
+
 check "help and version" help_and_version
 check "usage errors exit 64" usage_errors
 check "monteregie runs" run_example monteregie
@@ -78,6 +86,7 @@ check "lanaudiere runs" run_example lanaudiere
 # shellcheck disable=SC2086
 check "lanaudiere invariants and counts" $PY tests/e2e/check_outputs.py \
     inputs/lanaudiere "$WORK/lanaudiere" $LANAUDIERE_COUNTS
+check "a run under valgrind: no error, no leak" under_valgrind
 check "same inputs give byte-identical outputs" identical_outputs
 check "run prints a summary naming sub-regions and outputs" demo_summary
 cp -r "$WORK/monteregie" "$WORK/before"
