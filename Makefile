@@ -61,10 +61,10 @@ test: deps-test
 	@$(MAKE) --no-print-directory check
 
 check: $(BUILD)/alliance $(TEST_BINS)
-	@tests/run.sh $(BUILD)
+	@ALLIANCE_SANITIZED=$(SANITIZED) tests/run.sh $(BUILD)
 
 asan: deps-test
-	@$(MAKE) --no-print-directory check BUILD=build/asan \
+	@$(MAKE) --no-print-directory check BUILD=build/asan SANITIZED=1 \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    LDFLAGS="-fsanitize=address,undefined"
 

@@ -96,12 +96,13 @@ static void run_print_summary(const run_state *st, const run_options *opt)
         eligible += st->res.eligible[a];
     }
     fprintf(f, "%s\n", cfg->program[0] ? cfg->program : opt->rules_path);
-    fprintf(f, "  applications read: %zu, eligible: %zu, funded: %zu, "
-               "partially funded: %zu, waitlisted: %zu, below threshold: %zu, "
-               "ineligible: %zu\n",
-            st->in.n_apps, eligible, count[DECISION_FUNDED],
-            count[DECISION_PARTIAL], count[DECISION_WAITLISTED],
-            count[DECISION_BELOW_THRESHOLD], count[DECISION_INELIGIBLE]);
+    fprintf(f, "  applications: %zu read, %zu eligible, %zu ranked (at or above "
+               "the threshold)\n", st->in.n_apps, eligible, st->order.n);
+    fprintf(f, "  decisions: %zu funded, %zu partially funded, %zu waitlisted, "
+               "%zu below threshold, %zu ineligible\n",
+            count[DECISION_FUNDED], count[DECISION_PARTIAL],
+            count[DECISION_WAITLISTED], count[DECISION_BELOW_THRESHOLD],
+            count[DECISION_INELIGIBLE]);
     fprintf(f, "  %-36s %18s %18s %18s\n", "sub-region", "envelope",
             "granted", "unspent");
     const split_grid *g = &st->env;
