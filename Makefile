@@ -24,7 +24,7 @@ LIB_OBJS  := $(LIB_SRCS:engine/%.c=$(BUILD)/engine/%.o)
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps deps-test demo test check asan install clean
+.PHONY: all deps deps-test demo test check asan install clean FORCE
 
 all: alliance
 
@@ -37,6 +37,13 @@ $(BUILD)/alliance: $(BUILD)/engine/main.o $(BUILD)/liballiance.a
 $(BUILD)/liballiance.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
+
+# main.o embeds PREFIX and VERSION: rebuild it when either changes.
+$(BUILD)/config.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(PREFIX) $(VERSION)' | cmp -s - $@ || echo '$(PREFIX) $(VERSION)' >$@
+
+$(BUILD)/engine/main.o: $(BUILD)/config.stamp
 
 $(BUILD)/engine/%.o: engine/%.c
 	@mkdir -p $(@D)
@@ -68,14 +75,16 @@ asan: deps-test
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    LDFLAGS="-fsanitize=address,undefined"
 
-install: alliance
+install: $(BUILD)/alliance
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/alliance/rules/lib \
 	    $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 alliance $(DESTDIR)$(PREFIX)/bin/alliance
+	install -m 755 $(BUILD)/alliance $(DESTDIR)$(PREFIX)/bin/alliance
 	install -m 644 rules/lib/*.lua $(DESTDIR)$(PREFIX)/share/alliance/rules/lib/
 	install -m 644 man/alliance.1 $(DESTDIR)$(PREFIX)/share/man/man1/alliance.1
 
 clean:
 	rm -rf build alliance
+
+FORCE:
 
 -include $(LIB_OBJS:.o=.d) $(BUILD)/engine/main.d

@@ -386,6 +386,14 @@ int output_write(const char *out_dir, const output_data *o, diag *d)
         else
             rc = output_one(tmp[i], writers[i], o, d);
     }
+    /* A folder in the way would make a rename fail halfway through;
+     * refuse before replacing anything. */
+    for (int i = 0; i < OUTPUT_N_FILES && rc == 0; i++) {
+        struct stat st;
+        if (stat(final[i], &st) == 0 && !S_ISREG(st.st_mode))
+            rc = diag_add(d, DIAG_CANTCREAT, "cannot replace %s: not a file",
+                          final[i]);
+    }
     for (int i = 0; i < OUTPUT_N_FILES && rc == 0; i++)
         if (rename(tmp[i], final[i]) != 0)
             rc = diag_add(d, DIAG_CANTCREAT, "cannot rename %s to %s: %s",

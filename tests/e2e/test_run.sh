@@ -77,6 +77,19 @@ under_valgrind() {
         --out "$WORK/valgrind" --quiet
 }
 
+# make install into a scratch prefix; a rule file with no lib/ beside it
+# finds the installed shared library.
+installed() {
+    make -s -C "$TOP" install PREFIX="$WORK/prefix" BUILD="$WORK/build" \
+        CFLAGS="-O0" >"$WORK/install.log" 2>&1 || { cat "$WORK/install.log"; return 1; }
+    test -f "$WORK/prefix/share/man/man1/alliance.1" &&
+        test -f "$WORK/prefix/share/alliance/rules/lib/alliance.lua" &&
+        mkdir -p "$WORK/lone" && cp rules/monteregie.lua "$WORK/lone/" &&
+        "$WORK/prefix/bin/alliance" run --inputs inputs/monteregie \
+            --rules "$WORK/lone/monteregie.lua" --out "$WORK/installed" --quiet &&
+        cmp "$WORK/installed/decisions.csv" "$WORK/monteregie/decisions.csv"
+}
+
 check "help and version" help_and_version
 check "usage errors exit 64" usage_errors
 check "monteregie runs" run_example monteregie
@@ -90,6 +103,7 @@ check "lanaudiere invariants and counts" $PY tests/e2e/check_outputs.py \
 # valgrind cannot run a binary built with AddressSanitizer (make asan)
 [ -n "${ALLIANCE_SANITIZED:-}" ] ||
     check "a run under valgrind: no error, no leak" under_valgrind
+check "make install: binary, man page, shared library found" installed
 check "same inputs give byte-identical outputs" identical_outputs
 check "run prints a summary naming sub-regions and outputs" demo_summary
 cp -r "$WORK/monteregie" "$WORK/before"

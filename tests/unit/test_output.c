@@ -1,0 +1,129 @@
+/* CSV outputs: quoting, formula neutralisation, reasons, and no partial
+ * replacement of earlier outputs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fixture.h"
+#include "output.h"
+#include "testlib.h"
+
+#define K(dollars) ((int64_t)(dollars) * 100)
+
+static char *slurp(const char *dir, const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = calloc(1, 1 << 16);
+    if (buf && fread(buf, 1, (1 << 16) - 1, f) == 0 && ferror(f)) {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    return buf;
+}
+
+static void remove_tree(const char *dir)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        printf("  could not remove %s\n", dir);
+}
+
+static void program(fx_program *p)
+{
+    fx_init(p, 2024, 2, K(100000));
+    size_t s = fx_sub(p, "Ouest, sud", K(200000), 0);
+    fx_schedule(p, 2, (int[]){50, 50}, (int[]){0, 1000});
+    size_t a = fx_app(p, "A1", s, K(60000), 90, "2024-06-01", 12);
+    p->apps[a].organisation = "=HYPERLINK(\"http://x\")";
+    size_t b = fx_app(p, "B2", s, K(10000), 50, "2024-06-01", 12);
+    p->apps[b].organisation = "Coop \"Le Pont\", solidarité";
+    p->cfg.threshold = 6000;
+    fx_app(p, "C3", s, K(200000), 80, "2024-06-01", 12); /* too big */
+    fx_app(p, "D4", s, K(1000), 99, "2028-06-01", 12);   /* outside */
+}
+
+static int write_outputs(fx_program *p, const char *dir, diag *d)
+{
+    output_data o = {&p->in, &p->cfg, &p->res, &p->plan, &p->env,
+                     &p->alloc, &p->sched};
+    return output_write(dir, &o, d);
+}
+
+TEST(decisions_are_ranked_quoted_and_neutralised)
+{
+    fx_program p;
+    diag d;
+    diag_init(&d);
+    char dir[] = "/tmp/alliance-output-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    program(&p);
+    CHECK_INT(fx_run(&p, &d), 0);
+    CHECK_INT(write_outputs(&p, dir, &d), 0);
+    char *dec = slurp(dir, "decisions.csv");
+    CHECK_STR(dec,
+              "rank,id,organisation,subregion,status,score,requested,granted,reasons,override_justification\n"
+              "1,A1,\"'=HYPERLINK(\"\"http://x\"\")\",\"Ouest, sud\",funded,90.00,60000.00,60000.00,,\n"
+              "2,C3,Organisme,\"Ouest, sud\",waitlisted,80.00,200000.00,0.00,enveloppe restante insuffisante,\n"
+              ",B2,\"Coop \"\"Le Pont\"\", solidarité\",\"Ouest, sud\",below_threshold,50.00,10000.00,0.00,pointage 50.00 sous le seuil de 60.00,\n"
+              ",D4,Organisme,\"Ouest, sud\",ineligible,99.00,1000.00,0.00,\"versement 1 (Signature) dû le 2028-06-01, hors du programme (2024-04-01 au 2026-03-31)\",\n");
+    char *dis = slurp(dir, "disbursements.csv");
+    CHECK_STR(dis,
+              "id,subregion,fiscal_year,instalment,label,due_date,amount\n"
+              "A1,\"Ouest, sud\",2024-2025,1,Signature,2024-06-01,30000.00\n"
+              "A1,\"Ouest, sud\",2025-2026,2,Mi-parcours,2025-05-31,30000.00\n");
+    char *sum = slurp(dir, "summary.csv");
+    CHECK_CONTAINS(sum, "\"Ouest, sud\",2024-2025,100000.00,30000.00,70000.00,,,,,,\n");
+    CHECK_CONTAINS(sum, "\"Ouest, sud\",total,200000.00,60000.00,140000.00,1,0,1,1,1,0\n");
+    CHECK_CONTAINS(sum, "total,total,200000.00,60000.00,140000.00,1,0,1,1,1,0\n");
+    free(dec);
+    free(dis);
+    free(sum);
+    remove_tree(dir);
+    fx_free(&p);
+    diag_free(&d);
+}
+
+TEST(a_failed_write_leaves_earlier_outputs_alone)
+{
+    fx_program p;
+    diag d;
+    diag_init(&d);
+    char dir[] = "/tmp/alliance-output-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[600];
+    snprintf(path, sizeof path, "%s/decisions.csv", dir);
+    FILE *f = fopen(path, "w");
+    fputs("earlier run\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/summary.csv", dir);
+    CHECK_INT(mkdir(path, 0700), 0); /* a folder in the way */
+    program(&p);
+    CHECK_INT(fx_run(&p, &d), 0);
+    CHECK_INT(write_outputs(&p, dir, &d), DIAG_CANTCREAT);
+    CHECK_CONTAINS(diag_text(&d), "summary.csv: not a file");
+    char *dec = slurp(dir, "decisions.csv");
+    CHECK_STR(dec, "earlier run\n");
+    free(dec);
+    char *dis = slurp(dir, "disbursements.csv");
+    CHECK(dis == NULL); /* nothing new appeared, no temporary left */
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "test -z \"$(ls -A %s | grep tmp)\"", dir);
+    CHECK_INT(system(cmd), 0);
+    remove_tree(dir);
+    fx_free(&p);
+    diag_free(&d);
+}
+
+int main(void)
+{
+    RUN(decisions_are_ranked_quoted_and_neutralised);
+    RUN(a_failed_write_leaves_earlier_outputs_alone);
+    return testlib_done("output");
+}
