@@ -19,7 +19,10 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic \
              -MMD -MP $(CFLAGS)
 LDLIBS     = $(PKG_LIBS) -lcsv -lm
 
-LIB_SRCS  := $(filter-out engine/main.c,$(wildcard engine/*.c))
+# The command line (main.c, cli_*.c) links against the pipeline library.
+CLI_SRCS  := engine/main.c $(wildcard engine/cli_*.c)
+CLI_OBJS  := $(CLI_SRCS:engine/%.c=$(BUILD)/engine/%.o)
+LIB_SRCS  := $(filter-out $(CLI_SRCS),$(wildcard engine/*.c))
 LIB_OBJS  := $(LIB_SRCS:engine/%.c=$(BUILD)/engine/%.o)
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -31,19 +34,19 @@ all: alliance
 alliance: $(BUILD)/alliance
 	cp $< $@
 
-$(BUILD)/alliance: $(BUILD)/engine/main.o $(BUILD)/liballiance.a
+$(BUILD)/alliance: $(CLI_OBJS) $(BUILD)/liballiance.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/liballiance.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-# main.o embeds PREFIX and VERSION: rebuild it when either changes.
+# The command line embeds PREFIX and VERSION: rebuild it when either changes.
 $(BUILD)/config.stamp: FORCE
 	@mkdir -p $(@D)
 	@echo '$(PREFIX) $(VERSION)' | cmp -s - $@ || echo '$(PREFIX) $(VERSION)' >$@
 
-$(BUILD)/engine/main.o: $(BUILD)/config.stamp
+$(CLI_OBJS): $(BUILD)/config.stamp
 
 $(BUILD)/engine/%.o: engine/%.c
 	@mkdir -p $(@D)
@@ -87,4 +90,4 @@ clean:
 
 FORCE:
 
--include $(LIB_OBJS:.o=.d) $(BUILD)/engine/main.d
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)

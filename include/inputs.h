@@ -55,6 +55,32 @@ typedef struct subregion {
     const char **extra;      /* n_split_extra values */
 } subregion;
 
+/* evaluations.csv (optional): one committee member's points on one
+ * criterion of one application. Criterion ids are checked by the rules. */
+typedef struct evaluation {
+    size_t app;              /* index into inputs.apps */
+    const char *evaluator;
+    const char *criterion;   /* criterion id as written */
+    int32_t points;          /* hundredths of a point, >= 0 */
+    long line;
+} evaluation;
+
+/* overrides.csv (optional): the committee forces a decision. */
+typedef enum inputs_override_kind {
+    INPUTS_OVERRIDE_FUND,    /* fund: "fund", "financer", "accorder" */
+    INPUTS_OVERRIDE_REFUSE   /* refuse: "refuse", "refuser" */
+} inputs_override_kind;
+
+typedef struct override_row {
+    size_t app;              /* index into inputs.apps; one row per app */
+    inputs_override_kind kind;
+    int has_amount;          /* fund: the amount, else the request */
+    int64_t amount;          /* cents, 0 < amount <= requested */
+    const char *justification;  /* mandatory, non-empty */
+    int from_reserve;        /* take the money from the regional reserve */
+    long line;
+} override_row;
+
 typedef struct inputs {
     application *apps;
     size_t n_apps;
@@ -71,6 +97,11 @@ typedef struct inputs {
     const char **split_extra_names;
     const char **split_extra_keys; /* csvread_normalise()d */
     size_t n_split_extra;
+
+    evaluation *evals;           /* evaluations.csv, in file order */
+    size_t n_evals;
+    override_row *overrides;     /* overrides.csv, in file order */
+    size_t n_overrides;
 
     struct inputs_arena *arena;  /* owns every string above */
 } inputs;

@@ -1,0 +1,26 @@
+/* cli: the commands of the alliance program. Each command parses its own
+ * arguments (argv[0] is the command name), prints its own help for
+ * --help, and returns a sysexits status (see diag.h). */
+#ifndef ALLIANCE_CLI_H
+#define ALLIANCE_CLI_H
+
+typedef struct cli_command {
+    const char *name;
+    const char *summary;   /* one line for alliance --help */
+    const char *usage;     /* full help text */
+    int (*main)(int argc, char **argv);
+} cli_command;
+
+extern const cli_command cli_run;
+
+/* Prints "alliance: <message>" and the command's usage to stderr;
+ * returns DIAG_USAGE. */
+int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Prints diag's messages to stderr, then "alliance: <cmd> failed (N
+ * errors)<tail>"; returns the diag's status (DIAG_INTERNAL if none). */
+struct diag;
+int cli_report_failure(const char *cmd, struct diag *d, const char *tail);
+
+#endif
