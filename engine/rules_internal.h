@@ -170,6 +170,9 @@ int rules_cfg_criteria(struct rules *r, diag *d, int t, int funcs);
 int rules_cfg_schedule(struct rules *r, diag *d, int t);
 int rules_cfg_fields(struct rules *r, diag *d, int t);
 
+/* The allocate table (rules_allocate.c). */
+int rules_cfg_allocate(struct rules *r, diag *d, int t);
+
 /* ---- values of cells (rules_fields.c) --------------------------------- */
 
 /* Converts an extra column's cell per its declared field and pushes the

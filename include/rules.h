@@ -8,7 +8,8 @@
  *   criteria   { { id=, label=, max=, score=function(app, ctx) -> points }, ... }
  *   threshold  minimum total score to be fundable
  *   allocate   { method = "greedy", on_overflow = "skip"|"stop"|"partial",
- *                min_partial_share = 0.5 }
+ *                min_partial_share = 0.5, leftover = "reserve"|"carry",
+ *                max_grant = dollars, max_per_organisation = dollars }
  *   schedule   { { label=, share=, at= }, ... }  at: 0 = start, 1 = end
  *   split      function(subregions, ctx) -> { [name] = weight, ... }
  *
@@ -38,6 +39,11 @@ typedef enum {
     RULES_OVERFLOW_PARTIAL  /* grant what is left, if >= min_partial_share */
 } rules_overflow;
 
+typedef enum {
+    RULES_LEFTOVER_RESERVE, /* a year's unspent money returns to the reserve */
+    RULES_LEFTOVER_CARRY    /* it carries to the sub-region's next year */
+} rules_leftover;
+
 typedef struct rules_check {
     const char *id;
     const char *label;
@@ -64,6 +70,9 @@ typedef struct rules_config {
     int64_t threshold;      /* hundredths of a point */
     rules_overflow on_overflow;
     int32_t min_partial;    /* permille of the request, for PARTIAL */
+    rules_leftover leftover;
+    int64_t max_grant;      /* cents per application, 0 for no cap */
+    int64_t max_per_org;    /* cents per organisation, 0 for no cap */
     const rules_instalment *instalments;
     size_t n_instalments;   /* >= 1; default: one instalment at start */
     int has_split;          /* the rule file defines split() */
