@@ -4,19 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A partial grant is first bounded by each year's remaining money, then
- * lowered cent by cent while rounding of the instalments still overflows;
- * this many steps is far more than rounding can need. */
-#define ALLOC_PARTIAL_STEPS 100000
-
-typedef struct alloc_ctx {
-    const plan_set *plan;
-    size_t n_years;
-    int64_t *remaining;  /* the result's grid */
-    int64_t *granted;
-    int64_t *amounts;    /* scratch: one per instalment */
-    int64_t *need;       /* scratch: one per fiscal year */
-} alloc_ctx;
+#include "alloc_internal.h"
+#include "money.h"
 
 static const char *const alloc_names[DECISION_N_STATUSES] = {
     "funded", "partially_funded", "waitlisted",
@@ -40,85 +29,108 @@ static int alloc_need(alloc_ctx *c, size_t app, int64_t grant)
     return 0;
 }
 
-static int alloc_fits(alloc_ctx *c, size_t sub, size_t app, int64_t grant)
+/* 1 when the grant fits row `row` of the grid, 0 when not (c->short_year
+ * names the first year short of money), -1 on invalid weights. Carried
+ * money flows forward only: in carry mode what the first y years need
+ * must fit what they hold together. */
+int alloc_fits(alloc_ctx *c, size_t row, size_t app, int64_t grant)
 {
     if (alloc_need(c, app, grant) != 0)
         return -1;
-    const int64_t *rem = &c->remaining[sub * c->n_years];
-    for (size_t y = 0; y < c->n_years; y++)
-        if (c->need[y] > rem[y])
+    const int64_t *env = &c->env->cell[row * c->n_years];
+    const int64_t *got = &c->out->granted[row * c->n_years];
+    int64_t slack = 0;
+    for (size_t y = 0; y < c->n_years; y++) {
+        int64_t left = env[y] - got[y];
+        slack = c->carry ? slack + left : left;
+        if (c->carry)
+            slack -= c->need[y];
+        if (c->carry ? slack < 0 : c->need[y] > left) {
+            c->short_year = (int32_t)y;
             return 0;
+        }
+    }
     return 1;
 }
 
 /* Commits the grant whose need alloc_fits just computed. */
-static void alloc_take(alloc_ctx *c, size_t sub)
+void alloc_take(alloc_ctx *c, size_t row)
 {
-    for (size_t y = 0; y < c->n_years; y++) {
-        c->remaining[sub * c->n_years + y] -= c->need[y];
-        c->granted[sub * c->n_years + y] += c->need[y];
-    }
+    for (size_t y = 0; y < c->n_years; y++)
+        c->out->granted[row * c->n_years + y] += c->need[y];
 }
 
-/* Largest grant <= requested that fits, or 0. */
-static int64_t alloc_partial(alloc_ctx *c, size_t sub, size_t app,
-                             int64_t requested)
+/* Largest grant in [lowest, highest] that fits, or 0. Rounding of the
+ * instalments makes fitting only nearly monotone in the grant, so every
+ * candidate is checked and only a fitting one is ever returned. */
+static int64_t alloc_most_that_fits(alloc_ctx *c, size_t row, size_t app,
+                                    int64_t lowest, int64_t highest)
 {
-    const plan_instalment *items = &c->plan->items[c->plan->first[app]];
-    const int64_t *weight = &c->plan->weight[c->plan->first[app]];
-    size_t n = plan_count(c->plan, app);
-    int64_t total_weight = 0, bound = requested;
-    for (size_t i = 0; i < n; i++)
-        total_weight += weight[i];
-    for (size_t y = 0; y < c->n_years; y++) {
-        int64_t w = 0;
-        for (size_t i = 0; i < n; i++)
-            if ((size_t)items[i].year == y)
-                w += weight[i];
-        if (w == 0)
-            continue;
-        __extension__ __int128 cap =
-            (__int128)c->remaining[sub * c->n_years + y] * total_weight / w;
-        if (cap < bound)
-            bound = (int64_t)cap;
+    if (lowest < 1)
+        lowest = 1;
+    if (lowest > highest || alloc_fits(c, row, app, lowest) != 1)
+        return 0;
+    while (lowest < highest) {
+        int64_t mid = lowest + (highest - lowest + 1) / 2;
+        if (alloc_fits(c, row, app, mid) == 1)
+            lowest = mid;
+        else
+            highest = mid - 1;
     }
-    for (int steps = 0; bound > 0 && steps < ALLOC_PARTIAL_STEPS; steps++) {
-        int fits = alloc_fits(c, sub, app, bound);
-        if (fits < 0)
-            return 0;
-        if (fits)
-            return bound;
-        bound--;
-    }
-    return 0;
+    return lowest;
 }
 
-static int alloc_decide(alloc_ctx *c, const rules_config *cfg,
-                        const inputs *in, size_t sub, size_t app, int stopped,
+/* The request lowered to the rule's caps. */
+static int64_t alloc_target(const alloc_ctx *c, size_t app)
+{
+    int64_t t = c->in->apps[app].requested;
+    if (c->cfg->max_grant && t > c->cfg->max_grant)
+        t = c->cfg->max_grant;
+    if (c->cfg->max_per_org) {
+        int64_t left = c->cfg->max_per_org - c->org_granted[c->org[app]];
+        if (t > left)
+            t = left;
+    }
+    return t;
+}
+
+static void alloc_grant(alloc_ctx *c, size_t row, size_t app, int64_t g,
                         decision *dec)
 {
-    int64_t requested = in->apps[app].requested;
+    alloc_take(c, row);
+    dec->granted = g;
+    dec->status = g == c->in->apps[app].requested ? DECISION_FUNDED
+                                                   : DECISION_PARTIAL;
+    if (c->org)
+        c->org_granted[c->org[app]] += g;
+}
+
+/* Decides one candidate; returns 1 when on_overflow = stop ends the
+ * sub-region, 0 to go on, -1 on invalid weights. */
+static int alloc_decide(alloc_ctx *c, size_t sub, size_t app, decision *dec)
+{
+    int64_t requested = c->in->apps[app].requested;
+    int64_t target = alloc_target(c, app);
     dec->status = DECISION_WAITLISTED;
-    if (stopped)
-        return 1;
-    int fits = alloc_fits(c, sub, app, requested);
+    if (target <= 0)
+        return 0; /* the organisation's cap is used up */
+    int fits = alloc_fits(c, sub, app, target);
     if (fits < 0)
         return -1;
     if (fits) {
-        alloc_take(c, sub);
-        dec->status = DECISION_FUNDED;
-        dec->granted = requested;
+        dec->short_year = -1;
+        alloc_grant(c, sub, app, target, dec);
         return 0;
     }
-    if (cfg->on_overflow == RULES_OVERFLOW_STOP)
+    dec->short_year = c->short_year;
+    if (c->cfg->on_overflow == RULES_OVERFLOW_STOP)
         return 1;
-    if (cfg->on_overflow == RULES_OVERFLOW_PARTIAL) {
-        int64_t minimum = (requested * cfg->min_partial + 999) / 1000;
-        int64_t g = alloc_partial(c, sub, app, requested);
-        if (g > 0 && g >= minimum && alloc_fits(c, sub, app, g) == 1) {
-            alloc_take(c, sub);
-            dec->status = DECISION_PARTIAL;
-            dec->granted = g;
+    if (c->cfg->on_overflow == RULES_OVERFLOW_PARTIAL) {
+        int64_t minimum = (requested * c->cfg->min_partial + 999) / 1000;
+        int64_t g = alloc_most_that_fits(c, sub, app, minimum, target);
+        if (g > 0 && alloc_fits(c, sub, app, g) == 1) {
+            dec->short_year = -1;
+            alloc_grant(c, sub, app, g, dec);
         }
     }
     return 0;
@@ -126,36 +138,67 @@ static int alloc_decide(alloc_ctx *c, const rules_config *cfg,
 
 /* Statuses of everything rank left out; candidates are decided later.
  * A plan falling outside the program makes an application ineligible. */
-static void alloc_unranked(const rules_results *res, const plan_set *plan,
-                           size_t n_apps, alloc_result *out)
+static void alloc_unranked(alloc_ctx *c)
 {
-    for (size_t a = 0; a < n_apps; a++) {
-        decision *dec = &out->decisions[a];
-        dec->status = res->eligible[a] && plan->inside[a]
+    for (size_t a = 0; a < c->in->n_apps; a++) {
+        decision *dec = &c->out->decisions[a];
+        dec->status = c->res->eligible[a] && c->plan->inside[a]
                           ? DECISION_BELOW_THRESHOLD
                           : DECISION_INELIGIBLE;
+        dec->source = (uint32_t)c->in->apps[a].subregion;
+        dec->short_year = -1;
+        dec->rank = c->order->rank[a];
     }
 }
 
-static int alloc_setup(alloc_ctx *c, const plan_set *plan,
-                       const split_grid *env, size_t n_apps,
-                       alloc_result *out)
+static int alloc_greedy(alloc_ctx *c, diag *d)
 {
-    size_t cells = env->n_sub * env->n_years, most = 1;
-    for (size_t a = 0; a < plan->n_apps; a++)
-        if (plan_count(plan, a) > most)
-            most = plan_count(plan, a);
-    out->decisions = calloc(n_apps + 1, sizeof *out->decisions);
-    out->granted = calloc(cells, sizeof *out->granted);
-    out->remaining = malloc(cells * sizeof *out->remaining);
-    *c = (alloc_ctx){plan, env->n_years, out->remaining, out->granted,
-                     malloc(most * sizeof *c->amounts),
-                     malloc(env->n_years * sizeof *c->need)};
-    if (!out->decisions || !out->granted || !out->remaining || !c->amounts ||
-        !c->need)
-        return -1;
-    memcpy(out->remaining, env->cell, cells * sizeof *out->remaining);
+    for (size_t s = 0; s < c->in->n_split; s++) {
+        int stopped = 0;
+        for (size_t i = c->order->sub_first[s]; i < c->order->sub_first[s + 1]; i++) {
+            size_t app = c->order->apps[i];
+            decision *dec = &c->out->decisions[app];
+            if (dec->status == DECISION_OVERRIDDEN)
+                continue;
+            dec->status = DECISION_WAITLISTED;
+            if (stopped)
+                continue;
+            int r = alloc_decide(c, s, app, dec);
+            if (r < 0)
+                return diag_add(d, DIAG_INTERNAL,
+                                "allocate: invalid instalment weights for %s",
+                                c->in->apps[app].id);
+            stopped |= r;
+        }
+    }
     return 0;
+}
+
+/* Carried money and what each cell leaves, once every grant is made. */
+static void alloc_close_years(alloc_ctx *c)
+{
+    const split_grid *g = c->env;
+    for (size_t s = 0; s < g->n_sub; s++) {
+        int64_t carry = 0;
+        for (size_t y = 0; y < g->n_years; y++) {
+            size_t k = s * g->n_years + y;
+            c->out->carried_in[k] = carry;
+            c->out->remaining[k] = g->cell[k] + carry - c->out->granted[k];
+            carry = c->carry ? c->out->remaining[k] : 0;
+        }
+    }
+}
+
+int64_t alloc_carried_out(const alloc_result *r, const split_grid *g,
+                          size_t s, size_t y)
+{
+    return y + 1 < g->n_years ? r->carried_in[s * g->n_years + y + 1] : 0;
+}
+
+int64_t alloc_to_reserve(const alloc_result *r, const split_grid *g,
+                         size_t s, size_t y)
+{
+    return r->remaining[s * g->n_years + y] - alloc_carried_out(r, g, s, y);
 }
 
 int alloc_run(const inputs *in, const rules_config *cfg,
@@ -165,31 +208,18 @@ int alloc_run(const inputs *in, const rules_config *cfg,
 {
     memset(out, 0, sizeof *out);
     alloc_ctx c;
-    int rc = 0;
-    if (alloc_setup(&c, plan, env, in->n_apps, out) != 0) {
+    int rc = alloc_ctx_open(&c, in, cfg, res, plan, order, env, out);
+    if (rc != 0) {
         rc = diag_add(d, DIAG_OSERR, "out of memory");
-        goto done;
+    } else {
+        alloc_unranked(&c);
+        rc = alloc_overrides(&c, d);
+        if (rc == 0)
+            rc = alloc_greedy(&c, d);
+        if (rc == 0)
+            alloc_close_years(&c);
     }
-    alloc_unranked(res, plan, in->n_apps, out);
-    for (size_t s = 0; s < in->n_split && rc == 0; s++) {
-        int stopped = 0;
-        for (size_t i = order->sub_first[s]; i < order->sub_first[s + 1]; i++) {
-            size_t app = order->apps[i];
-            decision *dec = &out->decisions[app];
-            dec->rank = order->rank[app];
-            int r = alloc_decide(&c, cfg, in, s, app, stopped, dec);
-            if (r < 0) {
-                rc = diag_add(d, DIAG_INTERNAL,
-                              "allocate: invalid instalment weights for %s",
-                              in->apps[app].id);
-                break;
-            }
-            stopped |= r;
-        }
-    }
-done:
-    free(c.amounts);
-    free(c.need);
+    alloc_ctx_close(&c);
     if (rc != 0)
         alloc_free(out);
     return rc;
@@ -199,6 +229,7 @@ void alloc_free(alloc_result *out)
 {
     free(out->decisions);
     free(out->granted);
+    free(out->carried_in);
     free(out->remaining);
     memset(out, 0, sizeof *out);
 }

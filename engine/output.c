@@ -112,10 +112,19 @@ void output_reasons(const output_data *o, size_t app, char *buf, size_t cap)
                  (long long)res->score[app] / 100, (long long)res->score[app] % 100,
                  (long long)o->cfg->threshold / 100, (long long)o->cfg->threshold % 100);
         output_append(buf, cap, &len, part);
+    } else if (dec->status == DECISION_WAITLISTED && dec->short_year >= 0) {
+        char fy[CAL_FY_BUFSZ];
+        snprintf(part, sizeof part, "enveloppe %s insuffisante",
+                 cal_format_fiscal_year(o->env->first_year + dec->short_year, fy));
+        output_append(buf, cap, &len, part);
     } else if (dec->status == DECISION_WAITLISTED) {
-        output_append(buf, cap, &len, "enveloppe restante insuffisante");
+        output_append(buf, cap, &len, "plafond par organisme atteint");
     } else if (dec->status == DECISION_PARTIAL) {
-        output_append(buf, cap, &len, "financement partiel: enveloppe restante");
+        output_append(buf, cap, &len, "financement partiel (enveloppe ou plafond)");
+    } else if (dec->status == DECISION_OVERRIDDEN) {
+        output_append(buf, cap, &len, dec->granted > 0
+                                          ? "financement imposé par le comité"
+                                          : "refus imposé par le comité");
     }
 }
 
@@ -208,7 +217,7 @@ static int output_decisions(FILE *fp, const output_data *o)
         output_money(&r, dec->granted);
         output_reasons(o, a, reasons, OUTPUT_REASONS_MAX);
         output_text(&r, reasons);
-        output_cell(&r, "");
+        output_text(&r, dec->override_justification ? dec->override_justification : "");
         output_end(&r);
     }
     free(keys);
@@ -219,8 +228,8 @@ static int output_decisions(FILE *fp, const output_data *o)
 static int output_disbursements(FILE *fp, const output_data *o)
 {
     output_row r = {fp, 0};
-    const char *head[] = {"id", "subregion", "fiscal_year", "instalment",
-                          "label", "due_date", "amount"};
+    const char *head[] = {"id", "subregion", "envelope", "fiscal_year",
+                          "instalment", "label", "due_date", "amount"};
     for (size_t i = 0; i < sizeof head / sizeof *head; i++)
         output_cell(&r, head[i]);
     output_end(&r);
@@ -230,6 +239,7 @@ static int output_disbursements(FILE *fp, const output_data *o)
         char fy[CAL_FY_BUFSZ], due[CAL_DATE_BUFSZ];
         output_text(&r, app->id);
         output_text(&r, app->subregion_name);
+        output_text(&r, o->env->name[ds->source]);
         output_cell(&r, cal_format_fiscal_year(o->env->first_year + ds->year, fy));
         output_int(&r, ds->number);
         output_text(&r, o->cfg->instalments[ds->label].label);
@@ -240,15 +250,42 @@ static int output_disbursements(FILE *fp, const output_data *o)
     return 0;
 }
 
+/* The money columns of one summary.csv row. */
+typedef struct output_cellsum {
+    int64_t envelope, carried_in, granted, unspent, carried_out, to_reserve;
+} output_cellsum;
+
+static void output_add(output_cellsum *t, const output_cellsum *c)
+{
+    t->envelope += c->envelope;
+    t->carried_in += c->carried_in;
+    t->granted += c->granted;
+    t->carried_out += c->carried_out;
+    t->to_reserve += c->to_reserve;
+    t->unspent = t->to_reserve; /* over several years: what is finally left */
+}
+
+static output_cellsum output_cell_of(const output_data *o, size_t s, size_t y)
+{
+    const split_grid *g = o->env;
+    size_t k = s * g->n_years + y;
+    return (output_cellsum){g->cell[k], o->alloc->carried_in[k],
+                            o->alloc->granted[k], o->alloc->remaining[k],
+                            alloc_carried_out(o->alloc, g, s, y),
+                            alloc_to_reserve(o->alloc, g, s, y)};
+}
+
 static void output_summary_row(output_row *r, const char *sub, const char *fy,
-                               int64_t envelope, int64_t granted,
-                               const size_t *counts)
+                               const output_cellsum *m, const size_t *counts)
 {
     output_text(r, sub);
     output_cell(r, fy);
-    output_money(r, envelope);
-    output_money(r, granted);
-    output_money(r, envelope - granted);
+    output_money(r, m->envelope);
+    output_money(r, m->carried_in);
+    output_money(r, m->granted);
+    output_money(r, m->unspent);
+    output_money(r, m->carried_out);
+    output_money(r, m->to_reserve);
     for (int s = 0; s < DECISION_N_STATUSES; s++) {
         if (counts)
             output_int(r, (long long)counts[s]);
@@ -258,14 +295,30 @@ static void output_summary_row(output_row *r, const char *sub, const char *fy,
     output_end(r);
 }
 
+static void output_summary_head(output_row *r)
+{
+    const char *head[] = {"subregion", "fiscal_year", "envelope", "carried_in",
+                          "granted", "unspent", "carried_out", "to_reserve"};
+    for (size_t i = 0; i < sizeof head / sizeof *head; i++)
+        output_cell(r, head[i]);
+    for (int s = 0; s < DECISION_N_STATUSES; s++)
+        output_cell(r, alloc_status_name((decision_status)s));
+    output_end(r);
+}
+
 /* Rows per sub-region and year, a total row per sub-region with the counts
- * by status, then the same for the whole region under "total". */
+ * by status, then the same for the whole region under "total". Over
+ * several years, unspent is what finally ends in the reserve. */
 static int output_summary(FILE *fp, const output_data *o)
 {
     const split_grid *g = o->env;
     size_t *counts = calloc((g->n_sub + 1) * DECISION_N_STATUSES, sizeof *counts);
-    if (!counts)
+    output_cellsum *year_total = calloc(g->n_years, sizeof *year_total);
+    if (!counts || !year_total) {
+        free(counts);
+        free(year_total);
         return -1;
+    }
     size_t *all = &counts[g->n_sub * DECISION_N_STATUSES];
     for (size_t a = 0; a < o->in->n_apps; a++) {
         decision_status st = o->alloc->decisions[a].status;
@@ -273,42 +326,32 @@ static int output_summary(FILE *fp, const output_data *o)
         all[st]++;
     }
     output_row r = {fp, 0};
-    output_cell(&r, "subregion");
-    output_cell(&r, "fiscal_year");
-    output_cell(&r, "envelope");
-    output_cell(&r, "granted");
-    output_cell(&r, "unspent");
-    for (int s = 0; s < DECISION_N_STATUSES; s++)
-        output_cell(&r, alloc_status_name((decision_status)s));
-    output_end(&r);
+    output_summary_head(&r);
     char fy[CAL_FY_BUFSZ];
-    int64_t region_env = 0, region_granted = 0;
+    output_cellsum region = {0};
     for (size_t s = 0; s < g->n_sub; s++) {
-        int64_t env = 0, granted = 0;
+        output_cellsum sub = {0};
         for (size_t y = 0; y < g->n_years; y++) {
-            size_t k = s * g->n_years + y;
+            output_cellsum c = output_cell_of(o, s, y);
             cal_format_fiscal_year(g->first_year + (int)y, fy);
-            output_summary_row(&r, g->name[s], fy, g->cell[k],
-                               o->alloc->granted[k], NULL);
-            env += g->cell[k];
-            granted += o->alloc->granted[k];
+            output_summary_row(&r, g->name[s], fy, &c, NULL);
+            output_add(&sub, &c);
+            output_add(&year_total[y], &c);
         }
-        output_summary_row(&r, g->name[s], "total", env, granted,
+        output_summary_row(&r, g->name[s], "total", &sub,
                            &counts[s * DECISION_N_STATUSES]);
-        region_env += env;
-        region_granted += granted;
+        output_add(&region, &sub);
     }
     for (size_t y = 0; y < g->n_years; y++) {
-        int64_t env = 0, granted = 0;
-        for (size_t s = 0; s < g->n_sub; s++) {
-            env += g->cell[s * g->n_years + y];
-            granted += o->alloc->granted[s * g->n_years + y];
-        }
+        year_total[y].unspent = 0;
+        for (size_t s = 0; s < g->n_sub; s++)
+            year_total[y].unspent += o->alloc->remaining[s * g->n_years + y];
         cal_format_fiscal_year(g->first_year + (int)y, fy);
-        output_summary_row(&r, "total", fy, env, granted, NULL);
+        output_summary_row(&r, "total", fy, &year_total[y], NULL);
     }
-    output_summary_row(&r, "total", "total", region_env, region_granted, all);
+    output_summary_row(&r, "total", "total", &region, all);
     free(counts);
+    free(year_total);
     return 0;
 }
 

@@ -70,7 +70,7 @@ static int run_steps(run_state *st, const run_options *opt, diag *d)
         (rc = alloc_run(&st->in, cfg, &st->res, &st->plan, &st->order,
                         &st->env, &st->alloc, d)) != 0 ||
         (rc = sched_build(&st->in, &st->plan, &st->alloc, &st->sched, d)) != 0 ||
-        (rc = sched_verify(&st->in, &st->env, &st->alloc, &st->sched, d)) != 0)
+        (rc = sched_verify(&st->in, cfg, &st->env, &st->alloc, &st->sched, d)) != 0)
         return rc;
     output_data o = {&st->in, cfg, &st->res, &st->plan, &st->env,
                      &st->alloc, &st->sched};

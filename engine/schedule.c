@@ -34,10 +34,10 @@ int sched_build(const inputs *in, const plan_set *plan,
         return diag_add(d, DIAG_OSERR, "out of memory");
     }
     for (size_t a = 0; a < in->n_apps; a++) {
-        int64_t grant = alloc->decisions[a].granted;
-        if (grant <= 0)
+        const decision *dec = &alloc->decisions[a];
+        if (dec->granted <= 0)
             continue;
-        if (plan_amounts(plan, a, grant, amounts) != 0) {
+        if (plan_amounts(plan, a, dec->granted, amounts) != 0) {
             free(amounts);
             sched_free(out);
             return diag_add(d, DIAG_INTERNAL,
@@ -48,8 +48,9 @@ int sched_build(const inputs *in, const plan_set *plan,
             if (amounts[i] == 0)
                 continue;
             out->items[out->n++] = (disbursement){
-                a, (uint32_t)(i + 1), items[i].label, items[i].due,
-                items[i].year, amounts[i]};
+                .app = a, .number = (uint32_t)(i + 1), .label = items[i].label,
+                .due = items[i].due, .year = items[i].year,
+                .source = dec->source, .amount = amounts[i]};
         }
     }
     free(amounts);
@@ -62,18 +63,25 @@ void sched_free(sched_list *s)
     memset(s, 0, sizeof *s);
 }
 
-static int sched_verify_grants(const inputs *in, const alloc_result *alloc,
-                               const int64_t *paid, diag *d)
+static int sched_verify_grants(const inputs *in, const rules_config *cfg,
+                               const alloc_result *alloc, const int64_t *paid,
+                               diag *d)
 {
     char a[MONEY_BUFSZ], b[MONEY_BUFSZ];
     for (size_t i = 0; i < in->n_apps; i++) {
-        int64_t g = alloc->decisions[i].granted;
+        const decision *dec = &alloc->decisions[i];
+        int64_t g = dec->granted;
         const char *id = in->apps[i].id;
         if (g < 0 || g > in->apps[i].requested)
             return diag_add(d, DIAG_INTERNAL,
                             "application %s: grant %s outside 0..%s", id,
                             money_format(g, a),
                             money_format(in->apps[i].requested, b));
+        if (cfg->max_grant && g > cfg->max_grant &&
+            dec->status != DECISION_OVERRIDDEN)
+            return diag_add(d, DIAG_INTERNAL,
+                            "application %s: grant %s above max_grant %s", id,
+                            money_format(g, a), money_format(cfg->max_grant, b));
         if (paid[i] != g)
             return diag_add(d, DIAG_INTERNAL,
                             "application %s: instalments sum to %s, grant is %s",
@@ -82,36 +90,97 @@ static int sched_verify_grants(const inputs *in, const alloc_result *alloc,
     return 0;
 }
 
-static int sched_verify_cells(const split_grid *env, const int64_t *cell_paid,
-                              const alloc_result *alloc, diag *d)
+typedef struct sched_org {
+    const char *name;
+    int64_t granted;
+} sched_org;
+
+static int sched_org_cmp(const void *x, const void *y)
 {
-    char a[MONEY_BUFSZ], b[MONEY_BUFSZ], fy[CAL_FY_BUFSZ];
-    int64_t envelope = 0, granted = 0, unspent = 0;
-    for (size_t s = 0; s < env->n_sub; s++)
-        for (size_t y = 0; y < env->n_years; y++) {
-            size_t k = s * env->n_years + y;
-            if (cell_paid[k] > env->cell[k] || cell_paid[k] != alloc->granted[k] ||
-                alloc->remaining[k] != env->cell[k] - cell_paid[k])
-                return diag_add(d, DIAG_INTERNAL,
-                                "%s, fiscal year %s: %s paid against an "
-                                "envelope of %s", env->name[s],
-                                cal_format_fiscal_year(env->first_year + (int)y, fy),
-                                money_format(cell_paid[k], a),
-                                money_format(env->cell[k], b));
-            envelope += env->cell[k];
-            granted += cell_paid[k];
-            unspent += alloc->remaining[k];
+    return strcmp(((const sched_org *)x)->name, ((const sched_org *)y)->name);
+}
+
+/* Sums ranked grants by organisation, independently of the allocator. */
+static int sched_verify_orgs(const inputs *in, const rules_config *cfg,
+                             const alloc_result *alloc, diag *d)
+{
+    if (!cfg->max_per_org)
+        return 0;
+    sched_org *orgs = malloc((in->n_apps + 1) * sizeof *orgs);
+    if (!orgs)
+        return diag_add(d, DIAG_OSERR, "out of memory");
+    for (size_t a = 0; a < in->n_apps; a++) {
+        int forced = alloc->decisions[a].status == DECISION_OVERRIDDEN;
+        orgs[a] = (sched_org){in->apps[a].organisation,
+                              forced ? 0 : alloc->decisions[a].granted};
+    }
+    qsort(orgs, in->n_apps, sizeof *orgs, sched_org_cmp);
+    int rc = 0;
+    int64_t sum = 0;
+    for (size_t i = 0; i < in->n_apps && rc == 0; i++) {
+        sum = i > 0 && !strcmp(orgs[i].name, orgs[i - 1].name) ? sum : 0;
+        sum += orgs[i].granted;
+        if (sum > cfg->max_per_org) {
+            char a[MONEY_BUFSZ];
+            rc = diag_add(d, DIAG_INTERNAL,
+                          "organisation %s: %s granted, above "
+                          "max_per_organisation", orgs[i].name,
+                          money_format(sum, a));
         }
-    if (granted + unspent != envelope)
+    }
+    free(orgs);
+    return rc;
+}
+
+/* One cell: pays within envelope + carried in; carries only what it has
+ * left, only forward; returns granted + to_reserve for the grand total. */
+static int sched_verify_cell(const split_grid *env, const alloc_result *al,
+                             const int64_t *paid, size_t s, size_t y,
+                             int64_t *accounted, diag *d)
+{
+    size_t k = s * env->n_years + y;
+    int64_t in = al->carried_in[k];
+    int64_t prev_left = y > 0 ? al->remaining[k - 1] : 0;
+    int ok = paid[k] == al->granted[k] && in >= 0 &&
+             (in == 0 || in == prev_left) &&
+             paid[k] <= env->cell[k] + in &&
+             al->remaining[k] == env->cell[k] + in - paid[k];
+    if (!ok) {
+        char a[MONEY_BUFSZ], b[MONEY_BUFSZ], c[MONEY_BUFSZ], fy[CAL_FY_BUFSZ];
         return diag_add(d, DIAG_INTERNAL,
-                        "granted + unspent = %s, envelope = %s",
-                        money_format(granted + unspent, a),
-                        money_format(envelope, b));
+                        "%s, fiscal year %s: %s paid against an envelope of "
+                        "%s with %s carried in", env->name[s],
+                        cal_format_fiscal_year(env->first_year + (int)y, fy),
+                        money_format(paid[k], a), money_format(env->cell[k], b),
+                        money_format(in, c));
+    }
+    *accounted += paid[k] + alloc_to_reserve(al, env, s, y);
     return 0;
 }
 
-int sched_verify(const inputs *in, const split_grid *env,
-                 const alloc_result *alloc, const sched_list *s, diag *d)
+static int sched_verify_cells(const split_grid *env, const int64_t *paid,
+                              const alloc_result *alloc, diag *d)
+{
+    int64_t envelope = 0, accounted = 0;
+    for (size_t s = 0; s < env->n_sub; s++)
+        for (size_t y = 0; y < env->n_years; y++) {
+            int rc = sched_verify_cell(env, alloc, paid, s, y, &accounted, d);
+            if (rc != 0)
+                return rc;
+            envelope += env->cell[s * env->n_years + y];
+        }
+    if (accounted != envelope) {
+        char a[MONEY_BUFSZ], b[MONEY_BUFSZ];
+        return diag_add(d, DIAG_INTERNAL,
+                        "granted + unspent = %s, envelope = %s",
+                        money_format(accounted, a), money_format(envelope, b));
+    }
+    return 0;
+}
+
+int sched_verify(const inputs *in, const rules_config *cfg,
+                 const split_grid *env, const alloc_result *alloc,
+                 const sched_list *s, diag *d)
 {
     int64_t *paid = calloc(in->n_apps + 1, sizeof *paid);
     int64_t *cell_paid = calloc(env->n_sub * env->n_years, sizeof *cell_paid);
@@ -122,17 +191,19 @@ int sched_verify(const inputs *in, const split_grid *env,
     }
     for (size_t i = 0; i < s->n; i++) {
         const disbursement *ds = &s->items[i];
-        if (ds->year < 0 || (size_t)ds->year >= env->n_years || ds->amount <= 0) {
+        if (ds->year < 0 || (size_t)ds->year >= env->n_years ||
+            ds->amount <= 0 || ds->source >= env->n_sub) {
             rc = diag_add(d, DIAG_INTERNAL,
                           "application %s: instalment %u outside the program",
                           in->apps[ds->app].id, ds->number);
             goto done;
         }
         paid[ds->app] += ds->amount;
-        cell_paid[in->apps[ds->app].subregion * env->n_years + (size_t)ds->year] +=
-            ds->amount;
+        cell_paid[ds->source * env->n_years + (size_t)ds->year] += ds->amount;
     }
-    rc = sched_verify_grants(in, alloc, paid, d);
+    rc = sched_verify_grants(in, cfg, alloc, paid, d);
+    if (rc == 0)
+        rc = sched_verify_orgs(in, cfg, alloc, d);
     if (rc == 0)
         rc = sched_verify_cells(env, cell_paid, alloc, d);
 done:

@@ -1,11 +1,16 @@
 /* allocate: decides each application's grant within the envelope of its
  * sub-region, fiscal year by fiscal year.
  *
- * Candidates are taken in rank order (see rank.h). A grant is made only
- * if every instalment of its plan fits what is left of the envelope in
- * the fiscal year it falls in. What happens when one does not fit is the
- * rule file's on_overflow: skip it and go on, stop there, or grant what
- * is left when that reaches min_partial_share of the request. */
+ * Committee overrides (overrides.csv) are applied first: a forced grant
+ * must fit its sub-region's envelope, or the reserve's when the override
+ * says so, else the run fails. Then candidates are taken in rank order
+ * (see rank.h). A grant is made only if every instalment of its plan fits
+ * what is left of the envelope in the fiscal year it falls in; with
+ * leftover = "carry", money a sub-region did not spend in a year is still
+ * available in its later years. The grant is the request, lowered to the
+ * rule's caps (max_grant, max_per_organisation). When it does not fit,
+ * on_overflow decides: skip it and go on, stop there, or grant the most
+ * that fits when that reaches min_partial_share of the request. */
 #ifndef ALLIANCE_ALLOCATE_H
 #define ALLIANCE_ALLOCATE_H
 
@@ -32,13 +37,32 @@ typedef struct decision {
     decision_status status;
     uint32_t rank;       /* 1-based in its sub-region, 0 if not ranked */
     int64_t granted;     /* cents */
+    uint32_t source;     /* split-grid row charged: the application's
+                            sub-region, or the reserve for an override
+                            taken from it */
+    int32_t short_year;  /* waitlisted: first fiscal-year index short of
+                            money, -1 otherwise */
+    const char *override_justification; /* NULL unless overridden */
 } decision;
 
+/* Per cell of the split grid (n_sub * n_years, cell[s * n_years + y]):
+ *   available = envelope + carried_in
+ *   remaining = available - granted          (unspent that year)
+ *   carried_out = the next year's carried_in (carry mode, 0 otherwise)
+ *   to_reserve  = remaining - carried_out    (ends in the reserve)
+ * so granted + to_reserve, summed over all cells, is the envelope. */
 typedef struct alloc_result {
     decision *decisions; /* n_apps */
-    int64_t *granted;    /* n_sub * n_years of the split grid */
-    int64_t *remaining;  /* envelope - granted, per cell */
+    int64_t *granted;
+    int64_t *carried_in;
+    int64_t *remaining;
 } alloc_result;
+
+/* What a cell passes to the next year and leaves to the reserve. */
+int64_t alloc_carried_out(const alloc_result *r, const split_grid *g,
+                          size_t s, size_t y);
+int64_t alloc_to_reserve(const alloc_result *r, const split_grid *g,
+                         size_t s, size_t y);
 
 /* Machine name of a status: "funded", "partially_funded", "waitlisted",
  * "below_threshold", "ineligible", "overridden". */

@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "inputs.h"
 #include "plan.h"
+#include "rules.h"
 #include "split.h"
 
 typedef struct disbursement {
@@ -21,6 +22,7 @@ typedef struct disbursement {
     uint32_t label;      /* index into rules_config.instalments */
     cal_date due;
     int32_t year;        /* fiscal-year index in the program */
+    uint32_t source;     /* split-grid row charged (see decision.source) */
     int64_t amount;      /* cents, > 0 */
 } disbursement;
 
@@ -34,11 +36,14 @@ int sched_build(const inputs *in, const plan_set *plan,
 void sched_free(sched_list *s);
 
 /* Re-derives every total from the disbursements and checks, whatever the
- * rules did: 0 <= grant <= requested, instalments sum to the grant and fall
- * in the program's years, each sub-region and year stays within its
- * envelope, and granted + unspent = envelope. A breach is DIAG_INTERNAL
- * naming the application or the cell. */
-int sched_verify(const inputs *in, const split_grid *env,
-                 const alloc_result *alloc, const sched_list *s, diag *d);
+ * rules did: 0 <= grant <= requested, grant <= the rule's max_grant and
+ * max_per_organisation (overrides excepted), instalments sum to the grant
+ * and fall in the program's years, each cell pays no more than its
+ * envelope plus what was carried in, money is carried only forward and
+ * only what was left, and granted + to_reserve = envelope. A breach is
+ * DIAG_INTERNAL naming the application or the cell. */
+int sched_verify(const inputs *in, const rules_config *cfg,
+                 const split_grid *env, const alloc_result *alloc,
+                 const sched_list *s, diag *d);
 
 #endif

@@ -22,6 +22,7 @@ typedef struct fx_program {
     application apps[FX_MAX];
     envelope_year years[8];
     subregion split[8];
+    override_row overrides[8];
     rules_config cfg;
     rules_instalment inst[8];
     rules_results res;
@@ -48,6 +49,7 @@ static inline void fx_init(fx_program *p, int first_year, int n_years,
     p->in.n_years = (size_t)n_years;
     p->in.apps = p->apps;
     p->in.split = p->split;
+    p->in.overrides = p->overrides;
     p->inst[0] = (rules_instalment){"Versement unique", 1000000, 0};
     p->cfg.program = "test";
     p->cfg.instalments = p->inst;
@@ -99,6 +101,20 @@ static inline size_t fx_app(fx_program *p, const char *id, size_t sub,
     return a;
 }
 
+/* A committee override; amount -1 means the request. */
+static inline void fx_override(fx_program *p, size_t app,
+                               inputs_override_kind kind, int64_t amount,
+                               int from_reserve)
+{
+    size_t i = p->in.n_overrides++;
+    p->overrides[i] = (override_row){.app = app, .kind = kind,
+                                     .has_amount = amount >= 0,
+                                     .amount = amount >= 0 ? amount : 0,
+                                     .justification = "Résolution CA-2025-17",
+                                     .from_reserve = from_reserve,
+                                     .line = (long)i + 2};
+}
+
 static inline void fx_schedule(fx_program *p, size_t n, const int *percent,
                                const int *at_permille)
 {
@@ -123,7 +139,7 @@ static inline int fx_run(fx_program *p, diag *d)
                         &p->alloc, d)) != 0 ||
         (rc = sched_build(&p->in, &p->plan, &p->alloc, &p->sched, d)) != 0)
         return rc;
-    return sched_verify(&p->in, &p->env, &p->alloc, &p->sched, d);
+    return sched_verify(&p->in, &p->cfg, &p->env, &p->alloc, &p->sched, d);
 }
 
 static inline void fx_free(fx_program *p)

@@ -5,10 +5,13 @@ usage: check_outputs.py INPUTS_DIR OUT_DIR [status=count ...]
 
 Re-reads the CSV files the engine wrote and asserts, to the cent:
 every application has one decision; grants are within 0..requested and
-positive exactly for funded/partially_funded; instalments sum to each grant;
-each sub-region and fiscal year's disbursements stay within its envelope and
-equal summary.csv's granted; the envelopes in summary.csv add up to
-envelopes.csv; ranks inside a sub-region are 1..n in decision order.
+positive exactly for funded/partially_funded (overrides carry their
+justification); instalments sum to each grant;
+each envelope row and fiscal year's disbursements stay within its envelope
+plus what was carried in and equal summary.csv's granted; unspent and
+to_reserve follow from them; the envelopes in summary.csv add up to
+envelopes.csv, and so do granted + to_reserve; ranks inside a sub-region
+are 1..n in decision order.
 Optional status=count arguments pin the number of decisions per status.
 Prints what it checked; exits 1 on the first broken invariant.
 """
@@ -55,7 +58,10 @@ def main():
             fail(f"{d['id']}: requested changed")
         if not 0 <= g <= req:
             fail(f"{d['id']}: grant {g} outside 0..{req}")
-        if (g > 0) != (d["status"] in ("funded", "partially_funded")):
+        if d["status"] == "overridden":
+            if not d["override_justification"]:
+                fail(f"{d['id']}: overridden without its justification")
+        elif (g > 0) != (d["status"] in ("funded", "partially_funded")):
             fail(f"{d['id']}: grant {g} with status {d['status']}")
         if d["status"] == "funded" and g != req:
             fail(f"{d['id']}: funded for {g} of {req}")
@@ -73,26 +79,32 @@ def main():
         if amount <= 0:
             fail(f"{p['id']}: instalment of {amount}")
         paid[p["id"]] += amount
-        cell[(p["subregion"], p["fiscal_year"])] += amount
+        cell[(p["envelope"], p["fiscal_year"])] += amount
     for app_id, g in granted.items():
         if paid[app_id] != g:
             fail(f"{app_id}: instalments sum to {paid[app_id]}, grant {g}")
 
-    summary_env = 0
+    summary_env = accounted = 0
     for s in summary:
         if s["subregion"] == "total" or s["fiscal_year"] == "total":
             continue
         env, got = cents(s["envelope"]), cents(s["granted"])
+        carried_in, unspent = cents(s["carried_in"]), cents(s["unspent"])
         key = (s["subregion"], s["fiscal_year"])
         if got != cell.get(key, 0):
             fail(f"{key}: summary says {got}, disbursements {cell.get(key, 0)}")
-        if got > env:
-            fail(f"{key}: granted {got} above envelope {env}")
-        if cents(s["unspent"]) != env - got:
-            fail(f"{key}: unspent is not envelope - granted")
+        if got > env + carried_in:
+            fail(f"{key}: granted {got} above envelope {env} + carried {carried_in}")
+        if unspent != env + carried_in - got:
+            fail(f"{key}: unspent is not envelope + carried_in - granted")
+        if cents(s["to_reserve"]) != unspent - cents(s["carried_out"]):
+            fail(f"{key}: to_reserve is not unspent - carried_out")
         summary_env += env
+        accounted += got + cents(s["to_reserve"])
     if summary_env != envelope_total:
         fail(f"summary envelopes {summary_env} != envelopes.csv {envelope_total}")
+    if accounted != envelope_total:
+        fail(f"granted + to_reserve = {accounted}, envelope {envelope_total}")
     total = [s for s in summary if s["subregion"] == "total" and s["fiscal_year"] == "total"]
     if len(total) != 1 or cents(total[0]["granted"]) != sum(granted.values()):
         fail("summary total row does not match the grants")

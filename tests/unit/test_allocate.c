@@ -210,11 +210,11 @@ TEST(verify_rejects_a_tampered_allocation)
     three_projects(&p, RULES_OVERFLOW_SKIP, 1000);
     CHECK_INT(fx_run(&p, &d), 0);
     p.alloc.decisions[0].granted += 1;
-    CHECK_INT(sched_verify(&p.in, &p.env, &p.alloc, &p.sched, &d), DIAG_INTERNAL);
+    CHECK_INT(sched_verify(&p.in, &p.cfg, &p.env, &p.alloc, &p.sched, &d), DIAG_INTERNAL);
     CHECK_CONTAINS(diag_text(&d), "application A: grant 60000.01 outside 0..60000.00");
     p.apps[0].requested += 1;
     diag_clear(&d);
-    CHECK_INT(sched_verify(&p.in, &p.env, &p.alloc, &p.sched, &d), DIAG_INTERNAL);
+    CHECK_INT(sched_verify(&p.in, &p.cfg, &p.env, &p.alloc, &p.sched, &d), DIAG_INTERNAL);
     CHECK_CONTAINS(diag_text(&d), "application A: instalments sum to 60000.00, grant is 60000.01");
     p.apps[0].requested -= 1;
     p.alloc.decisions[0].granted -= 1;
@@ -222,8 +222,128 @@ TEST(verify_rejects_a_tampered_allocation)
     p.alloc.decisions[0].granted += K(50000);
     p.apps[0].requested += K(50000);
     diag_clear(&d);
-    CHECK_INT(sched_verify(&p.in, &p.env, &p.alloc, &p.sched, &d), DIAG_INTERNAL);
+    CHECK_INT(sched_verify(&p.in, &p.cfg, &p.env, &p.alloc, &p.sched, &d), DIAG_INTERNAL);
     CHECK_CONTAINS(diag_text(&d), "Ouest, fiscal year 2024-2025: 140000.00 paid against an envelope of 100000.00");
+    fx_free(&p);
+    diag_free(&d);
+}
+
+/* Two years of 100k; 50 % at the start, 50 % at the end of 12 months.
+ * Without carry, A (2024-2025 only, 150k) never fits a 100k year; with
+ * carry, B's unspent 2024-2025 money is still there in 2025-2026. */
+TEST(carry_moves_unspent_money_to_the_next_year_only)
+{
+    fx_program p;
+    diag d;
+    diag_init(&d);
+    fx_init(&p, 2024, 2, K(100000));
+    size_t s = fx_sub(&p, "Est", K(200000), 0);
+    size_t a = fx_app(&p, "A", s, K(40000), 90, "2024-04-01", 6);   /* 40k in 2024 */
+    size_t b = fx_app(&p, "B", s, K(150000), 80, "2025-04-01", 6);  /* 150k in 2025 */
+    size_t c = fx_app(&p, "C", s, K(70000), 70, "2024-04-01", 6);   /* 70k in 2024 */
+    CHECK_INT(fx_run(&p, &d), 0);
+    CHECK_INT(fx_status(&p, a), DECISION_FUNDED);
+    CHECK_INT(fx_status(&p, b), DECISION_WAITLISTED);
+    CHECK_INT(p.alloc.decisions[b].short_year, 1);
+    CHECK_INT(fx_status(&p, c), DECISION_WAITLISTED);
+    CHECK_INT(alloc_to_reserve(&p.alloc, &p.env, 0, 0), K(60000));
+    fx_free(&p);
+
+    p.cfg.leftover = RULES_LEFTOVER_CARRY;
+    CHECK_INT(fx_run(&p, &d), 0);
+    /* 2024: A takes 40k, 60k carried; 2025: 100k + 60k covers B's 150k */
+    CHECK_INT(fx_status(&p, a), DECISION_FUNDED);
+    CHECK_INT(fx_status(&p, b), DECISION_FUNDED);
+    /* C's 70k in 2024 does not fit its 60k: 2025 money never flows back */
+    CHECK_INT(fx_status(&p, c), DECISION_WAITLISTED);
+    CHECK_INT(p.alloc.decisions[c].short_year, 0);
+    CHECK_INT(p.alloc.carried_in[1], K(60000));
+    CHECK_INT(p.alloc.remaining[0], K(60000));
+    CHECK_INT(p.alloc.remaining[1], K(10000));
+    CHECK_INT(alloc_carried_out(&p.alloc, &p.env, 0, 0), K(60000));
+    CHECK_INT(alloc_to_reserve(&p.alloc, &p.env, 0, 0), 0);
+    CHECK_INT(alloc_to_reserve(&p.alloc, &p.env, 0, 1), K(10000));
+    fx_free(&p);
+    diag_free(&d);
+}
+
+TEST(overrides_come_first_and_carry_their_justification)
+{
+    fx_program p;
+    diag d;
+    diag_init(&d);
+    three_projects(&p, RULES_OVERFLOW_SKIP, 1000);
+    /* the committee funds C at 25k and refuses A */
+    fx_override(&p, 2, INPUTS_OVERRIDE_FUND, K(25000), 0);
+    fx_override(&p, 0, INPUTS_OVERRIDE_REFUSE, -1, 0);
+    CHECK_INT(fx_run(&p, &d), 0);
+    CHECK_INT(fx_status(&p, 0), DECISION_OVERRIDDEN);
+    CHECK_INT(fx_granted(&p, 0), 0);
+    CHECK_INT(fx_status(&p, 2), DECISION_OVERRIDDEN);
+    CHECK_INT(fx_granted(&p, 2), K(25000));
+    CHECK_STR(p.alloc.decisions[2].override_justification, "Résolution CA-2025-17");
+    CHECK_INT(p.alloc.decisions[2].rank, 3); /* keeps its rank */
+    CHECK_INT(fx_status(&p, 1), DECISION_FUNDED); /* 50k of the 75k left */
+    CHECK_INT(p.alloc.remaining[0], K(25000));
+    fx_free(&p);
+    diag_free(&d);
+}
+
+TEST(an_override_breaking_the_envelope_needs_the_reserve)
+{
+    fx_program p;
+    diag d;
+    diag_init(&d);
+    fx_init(&p, 2024, 1, K(150000));
+    size_t s = fx_sub(&p, "Ouest", K(100000), 0);
+    size_t r = fx_sub(&p, "Réserve", -1, 1);
+    size_t big = fx_app(&p, "BIG", s, K(120000), 10, "2024-06-01", 6);
+    fx_override(&p, big, INPUTS_OVERRIDE_FUND, -1, 0);
+    CHECK_INT(fx_run(&p, &d), DIAG_DATA);
+    CHECK_CONTAINS(diag_text(&d), "overrides.csv:2: application BIG: forcing 120 000,00 $ exceeds what is left of Ouest in 2024-2025");
+    fx_free(&p);
+    diag_clear(&d);
+
+    p.overrides[0].from_reserve = 1;
+    p.overrides[0].amount = K(50000);
+    p.overrides[0].has_amount = 1;
+    CHECK_INT(fx_run(&p, &d), 0);
+    CHECK_INT(fx_granted(&p, big), K(50000));
+    CHECK_INT(p.alloc.decisions[big].source, r);
+    CHECK_INT(p.sched.items[0].source, r);
+    CHECK_INT(p.alloc.granted[r], K(50000));
+    CHECK_INT(p.alloc.granted[s], 0);
+    fx_free(&p);
+    diag_free(&d);
+}
+
+TEST(caps_lower_grants_per_application_and_organisation)
+{
+    fx_program p;
+    diag d;
+    diag_init(&d);
+    fx_init(&p, 2024, 1, K(500000));
+    size_t s = fx_sub(&p, "Ouest", K(500000), 0);
+    size_t a = fx_app(&p, "A", s, K(80000), 90, "2024-06-01", 6);
+    size_t b = fx_app(&p, "B", s, K(30000), 80, "2024-06-01", 6);
+    size_t c = fx_app(&p, "C", s, K(30000), 70, "2024-06-01", 6);
+    size_t e = fx_app(&p, "E", s, K(30000), 60, "2024-06-01", 6);
+    p.apps[a].organisation = p.apps[b].organisation = p.apps[c].organisation = "Coop";
+    p.cfg.max_grant = K(50000);
+    p.cfg.max_per_org = K(70000);
+    CHECK_INT(fx_run(&p, &d), 0);
+    CHECK_INT(fx_status(&p, a), DECISION_PARTIAL); /* 80k capped at 50k */
+    CHECK_INT(fx_granted(&p, a), K(50000));
+    CHECK_INT(fx_status(&p, b), DECISION_PARTIAL); /* 20k left for Coop */
+    CHECK_INT(fx_granted(&p, b), K(20000));
+    CHECK_INT(fx_status(&p, c), DECISION_WAITLISTED);
+    CHECK_INT(p.alloc.decisions[c].short_year, -1);
+    CHECK_INT(fx_status(&p, e), DECISION_FUNDED);
+    /* the verifier catches a cap broken behind the allocator's back */
+    p.alloc.decisions[e].granted = K(30000);
+    p.cfg.max_grant = K(25000);
+    CHECK_INT(sched_verify(&p.in, &p.cfg, &p.env, &p.alloc, &p.sched, &d), DIAG_INTERNAL);
+    CHECK_CONTAINS(diag_text(&d), "above max_grant");
     fx_free(&p);
     diag_free(&d);
 }
@@ -239,5 +359,9 @@ int main(void)
     RUN(statuses_for_ineligible_below_threshold_and_outside_plan);
     RUN(skip_is_the_greedy_rule_of_participatory_budgeting);
     RUN(verify_rejects_a_tampered_allocation);
+    RUN(carry_moves_unspent_money_to_the_next_year_only);
+    RUN(overrides_come_first_and_carry_their_justification);
+    RUN(an_override_breaking_the_envelope_needs_the_reserve);
+    RUN(caps_lower_grants_per_application_and_organisation);
     return testlib_done("allocate");
 }

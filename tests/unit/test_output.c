@@ -70,18 +70,18 @@ TEST(decisions_are_ranked_quoted_and_neutralised)
     CHECK_STR(dec,
               "rank,id,organisation,subregion,status,score,requested,granted,reasons,override_justification\n"
               "1,A1,\"'=HYPERLINK(\"\"http://x\"\")\",\"Ouest, sud\",funded,90.00,60000.00,60000.00,,\n"
-              "2,C3,Organisme,\"Ouest, sud\",waitlisted,80.00,200000.00,0.00,enveloppe restante insuffisante,\n"
+              "2,C3,Organisme,\"Ouest, sud\",waitlisted,80.00,200000.00,0.00,enveloppe 2024-2025 insuffisante,\n"
               ",B2,\"Coop \"\"Le Pont\"\", solidarité\",\"Ouest, sud\",below_threshold,50.00,10000.00,0.00,pointage 50.00 sous le seuil de 60.00,\n"
               ",D4,Organisme,\"Ouest, sud\",ineligible,99.00,1000.00,0.00,\"versement 1 (Signature) dû le 2028-06-01, hors du programme (2024-04-01 au 2026-03-31)\",\n");
     char *dis = slurp(dir, "disbursements.csv");
     CHECK_STR(dis,
-              "id,subregion,fiscal_year,instalment,label,due_date,amount\n"
-              "A1,\"Ouest, sud\",2024-2025,1,Signature,2024-06-01,30000.00\n"
-              "A1,\"Ouest, sud\",2025-2026,2,Mi-parcours,2025-05-31,30000.00\n");
+              "id,subregion,envelope,fiscal_year,instalment,label,due_date,amount\n"
+              "A1,\"Ouest, sud\",\"Ouest, sud\",2024-2025,1,Signature,2024-06-01,30000.00\n"
+              "A1,\"Ouest, sud\",\"Ouest, sud\",2025-2026,2,Mi-parcours,2025-05-31,30000.00\n");
     char *sum = slurp(dir, "summary.csv");
-    CHECK_CONTAINS(sum, "\"Ouest, sud\",2024-2025,100000.00,30000.00,70000.00,,,,,,\n");
-    CHECK_CONTAINS(sum, "\"Ouest, sud\",total,200000.00,60000.00,140000.00,1,0,1,1,1,0\n");
-    CHECK_CONTAINS(sum, "total,total,200000.00,60000.00,140000.00,1,0,1,1,1,0\n");
+    CHECK_CONTAINS(sum, "\"Ouest, sud\",2024-2025,100000.00,0.00,30000.00,70000.00,0.00,70000.00,,,,,,\n");
+    CHECK_CONTAINS(sum, "\"Ouest, sud\",total,200000.00,0.00,60000.00,140000.00,0.00,140000.00,1,0,1,1,1,0\n");
+    CHECK_CONTAINS(sum, "total,total,200000.00,0.00,60000.00,140000.00,0.00,140000.00,1,0,1,1,1,0\n");
     free(dec);
     free(dis);
     free(sum);

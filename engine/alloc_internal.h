@@ -1,0 +1,37 @@
+/* Private to allocate.c and allocate_setup.c. */
+#ifndef ALLIANCE_ALLOC_INTERNAL_H
+#define ALLIANCE_ALLOC_INTERNAL_H
+
+#include "allocate.h"
+
+typedef struct alloc_ctx {
+    const inputs *in;
+    const rules_config *cfg;
+    const rules_results *res;
+    const plan_set *plan;
+    const rank_order *order;
+    const split_grid *env;
+    alloc_result *out;
+    size_t n_years;
+    int carry;             /* leftover = "carry" */
+    int64_t *amounts;      /* scratch: one per instalment */
+    int64_t *need;         /* scratch: one per fiscal year */
+    int32_t short_year;    /* set by alloc_fits when it says no */
+    size_t *org;           /* n_apps: dense organisation number, or NULL
+                              when there is no per-organisation cap */
+    int64_t *org_granted;  /* per organisation number */
+} alloc_ctx;
+
+int alloc_ctx_open(alloc_ctx *c, const inputs *in, const rules_config *cfg,
+                   const rules_results *res, const plan_set *plan,
+                   const rank_order *order, const split_grid *env,
+                   alloc_result *out);
+void alloc_ctx_close(alloc_ctx *c);
+
+int alloc_fits(alloc_ctx *c, size_t row, size_t app, int64_t grant);
+void alloc_take(alloc_ctx *c, size_t row);
+
+/* Applies overrides.csv before the greedy pass. */
+int alloc_overrides(alloc_ctx *c, diag *d);
+
+#endif
