@@ -2,6 +2,7 @@
 #   make demo     dependencies, build, run the Montérégie example
 #   make test     dependencies, build, run every test
 #   make asan     the tests under AddressSanitizer + UBSan
+#   make bench    time the pipeline's stages on generated data (bench/)
 #   make install  PREFIX=/usr/local
 
 VERSION   := 0.1.0
@@ -26,8 +27,9 @@ LIB_SRCS  := $(filter-out $(CLI_SRCS),$(wildcard engine/*.c))
 LIB_OBJS  := $(LIB_SRCS:engine/%.c=$(BUILD)/engine/%.o)
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/bench_*.c))
 
-.PHONY: all deps deps-test demo test check asan install clean FORCE
+.PHONY: all deps deps-test demo test check asan bench install clean FORCE
 
 all: alliance
 
@@ -55,6 +57,14 @@ $(BUILD)/engine/%.o: engine/%.c
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liballiance.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(BUILD)/liballiance.a $(LDLIBS)
+
+# Benchmarks (bench/run.sh): programs linked like the unit tests.
+$(BUILD)/bench/%: bench/%.c $(BUILD)/liballiance.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/liballiance.a $(LDLIBS)
+
+bench: $(BENCH_BINS)
+	@bench/run.sh $(BUILD)
 
 deps:
 	@tools/deps.sh build

@@ -37,6 +37,8 @@ typedef struct reader {
     size_t n, cap;    /* fields in the pending row, room in the arrays */
     size_t index;     /* rows handed over so far */
     int status;       /* first error or callback value: stop feeding */
+    char *names;      /* header names as shown, CSVREAD_SHOW_MAX apart */
+    size_t n_names;
 } reader;
 
 static void fail(reader *r, int status, long line, long col, const char *fmt,
@@ -46,7 +48,7 @@ static void fail(reader *r, int status, long line, long col, const char *fmt,
 static void fail(reader *r, int status, long line, long col, const char *fmt,
                  ...)
 {
-    char msg[256];
+    char msg[512];
     va_list ap;
     if (r->status)
         return;
@@ -62,6 +64,29 @@ static void oom(reader *r)
     if (!r->status)
         r->status =
             diag_add(r->d, DIAG_OSERR, "%s: out of memory", r->name);
+}
+
+static void cell_fail(reader *r, long line, long col, const char *s,
+                      size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+/* A problem with one cell: "name: \"value\" what", so that structural
+ * errors read like the typed ones of inputs (the name is left out in the
+ * header and past its last column). */
+static void cell_fail(reader *r, long line, long col, const char *s,
+                      size_t len, const char *fmt, ...)
+{
+    char what[256], value[CSVREAD_SHOW_MAX];
+    const char *name = "";
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    csvread_show(s, len, value);
+    if (r->index > 0 && col >= 1 && (size_t)col <= r->n_names)
+        name = r->names + (size_t)(col - 1) * CSVREAD_SHOW_MAX;
+    fail(r, DIAG_DATA, line, col, "%s%s\"%s\" %s", name, *name ? ": " : "",
+         value, what);
 }
 
 /* Length of the valid UTF-8 sequence at s (non-ASCII lead), or 0.
@@ -134,12 +159,14 @@ static int check_text(reader *r, const char *s, size_t len, long line,
         return 0;
     line += count_newlines(s, i);
     if (s[i] == '\0')
-        fail(r, DIAG_DATA, line, col,
-             "NUL byte; this is not a text file, save it as \"CSV UTF-8\"");
+        cell_fail(r, line, col, s, len,
+                  "holds a NUL byte: this is not a text file; save it as "
+                  "\"CSV UTF-8\"");
     else
-        fail(r, DIAG_DATA, line, col,
-             "invalid UTF-8 byte 0x%02X; save the file as \"CSV UTF-8\"",
-             (unsigned)(unsigned char)s[i]);
+        cell_fail(r, line, col, s, len,
+                  "is not valid UTF-8 (byte 0x%02X): save the file as "
+                  "\"CSV UTF-8\"",
+                  (unsigned)(unsigned char)s[i]);
     return -1;
 }
 
@@ -173,6 +200,30 @@ static int grow_row(reader *r, size_t len)
     return 0;
 }
 
+static void too_long(reader *r, long line, long col, const void *s,
+                     size_t len)
+{
+    cell_fail(r, line, col, s, len,
+              "is longer than %u bytes (is a closing quote missing?)",
+              (unsigned)CSVREAD_MAX_FIELD);
+}
+
+/* The header's names, kept to name the column of later structural
+ * errors (the callback has its own copy). */
+static void keep_names(reader *r)
+{
+    free(r->names);
+    r->n_names = 0;
+    if (!(r->names = malloc(r->n * CSVREAD_SHOW_MAX + 1))) {
+        oom(r);
+        return;
+    }
+    for (size_t i = 0; i < r->n; i++)
+        csvread_show(r->buf + r->off[i], r->lens[i],
+                     r->names + i * CSVREAD_SHOW_MAX);
+    r->n_names = r->n;
+}
+
 /* libcsv field callback: checks the field and keeps a copy for the row. */
 static void on_field(void *data, size_t len, void *v)
 {
@@ -191,9 +242,7 @@ static void on_field(void *data, size_t len, void *v)
         return;
     }
     if (len > CSVREAD_MAX_FIELD) {
-        fail(r, DIAG_DATA, line, col,
-             "field longer than %u bytes (is a closing quote missing?)",
-             (unsigned)CSVREAD_MAX_FIELD);
+        too_long(r, line, col, data, len);
         return;
     }
     if (check_text(r, data, len, line, col) != 0)
@@ -220,6 +269,10 @@ static void on_row(int c, void *v)
         return;
     for (size_t i = 0; i < r->n; i++)
         r->ptrs[i] = r->buf + r->off[i];
+    if (r->index == 0)
+        keep_names(r);
+    if (r->status)
+        return;
     csvread_row row = {r->ptrs, r->lens, r->n, r->index, r->row_line};
     int rc = r->fn ? r->fn(r->ctx, &row) : 0;
     r->index++;
@@ -238,22 +291,43 @@ static int blank(const char *s, size_t len)
     return 1;
 }
 
+/* The field libcsv is still reading, for messages (struct csv_parser is
+ * public: csv.h documents entry_buf and entry_pos).  After a closing quote
+ * libcsv holds that quote and the spaces after it tentatively: closed
+ * leaves them out. */
+static size_t pending(const reader *r, const char **s, int closed)
+{
+    size_t drop = closed ? r->p.spaces + 1 : 0;
+    *s = (const char *)r->p.entry_buf;
+    return r->p.entry_pos > drop ? r->p.entry_pos - drop : 0;
+}
+
 /* libcsv stopped at s[done]: a stray quote or text after a closing one. */
 static void parse_error(reader *r, const char *s, size_t done)
 {
     long col = (long)r->n + 1;
     int err = csv_error(&r->p);
+    const char *v;
+    size_t n = pending(r, &v, s[done] != '"');
     if (err == CSV_ENOMEM)
         oom(r);
     else if (err != CSV_EPARSE)
         fail(r, DIAG_DATA, r->line, col, "field too long");
     else if (s[done] == '"')
-        fail(r, DIAG_DATA, r->line, col,
-             "stray '\"' in a field (a field that holds quotes must be "
-             "quoted, each quote doubled)");
+        cell_fail(r, r->line, col, v, n,
+                  "is followed by a stray '\"' (a field that holds quotes "
+                  "must be quoted, each quote doubled)");
+    else if (r->field_line && r->field_line < r->line)
+        /* a quoted cell that ran over lines: the quote that closed it was
+         * most likely meant to open the next one */
+        cell_fail(r, r->field_line, col, v, n,
+                  "has text after its closing quote on line %ld (is a "
+                  "closing quote missing?)",
+                  r->line);
     else
-        fail(r, DIAG_DATA, r->line, col,
-             "unexpected text after a closing quote");
+        cell_fail(r, r->line, col, v, n,
+                  "has text after its closing quote (a field that holds "
+                  "quotes must be quoted, each quote doubled)");
 }
 
 /* Feeds part of one physical line (s holds at most one '\n', at its end). */
@@ -270,10 +344,11 @@ static void feed_piece(reader *r, const char *s, size_t len)
     }
     /* a field still open must not grow without bound (a missing quote in
      * a big file would otherwise buffer the whole rest of it) */
-    if (csv_get_buffer_size(&r->p) > CSVREAD_MAX_FIELD + 2 * CSVREAD_BLK)
-        fail(r, DIAG_DATA, r->field_line, (long)r->n + 1,
-             "field longer than %u bytes (is a closing quote missing?)",
-             (unsigned)CSVREAD_MAX_FIELD);
+    if (csv_get_buffer_size(&r->p) > CSVREAD_MAX_FIELD + 2 * CSVREAD_BLK) {
+        const char *v;
+        size_t n = pending(r, &v, 0);
+        too_long(r, r->field_line, (long)r->n + 1, v, n);
+    }
 }
 
 static void feed(reader *r, const char *s, size_t len)
@@ -313,10 +388,41 @@ static unsigned char detect_delim(const char *s, size_t len)
     return semi > comma ? ';' : ',';
 }
 
-/* Handles the start of the data: skips a BOM, picks the delimiter.
- * Returns the number of bytes to skip. */
+#define SNIFF 4096 /* bytes looked at to tell a binary file */
+
+/* Is this a workbook, an image or another binary file rather than text?
+ * Zip (xlsx, ods) and OLE2 (xls) signatures, a NUL byte in the first line,
+ * or a first line that is not UTF-8 with a NUL close behind it (PNG).
+ * A stray NUL further down is reported where it is instead. */
+static int binary(const char *s, size_t len)
+{
+    size_t n = len < SNIFF ? len : SNIFF;
+    const char *nl = memchr(s, '\n', n);
+    size_t first = nl ? (size_t)(nl - s) : n;
+    if ((len >= 4 && memcmp(s, "PK\x03\x04", 4) == 0)
+        || (len >= 8
+            && memcmp(s, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)
+        || memchr(s, '\0', first))
+        return 1;
+    return bad_byte((const unsigned char *)s, first) < first
+           && memchr(s, '\0', n) != NULL;
+}
+
+/* Handles the start of the data: refuses what is not CSV text, skips a
+ * BOM, picks the delimiter.  Returns the number of bytes to skip. */
 static size_t begin(reader *r, const char *s, size_t len)
 {
+    if (len >= 2
+        && (memcmp(s, "\xFF\xFE", 2) == 0 || memcmp(s, "\xFE\xFF", 2) == 0)) {
+        fail(r, DIAG_DATA, 0, 0,
+             "is UTF-16 text (\"Unicode text\"): save it as \"CSV UTF-8\"");
+        return len;
+    }
+    if (binary(s, len)) {
+        fail(r, DIAG_DATA, 0, 0,
+             "is not a CSV file (an Excel workbook? save it as CSV UTF-8)");
+        return len;
+    }
     size_t skip = len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     csv_set_delim(&r->p, detect_delim(s + skip, len - skip));
     return skip;
@@ -337,10 +443,13 @@ static void reader_init(reader *r, const char *name, csvread_row_fn fn,
 
 static int reader_finish(reader *r)
 {
-    if (!r->status && csv_fini(&r->p, on_field, on_row, r) != 0)
-        fail(r, DIAG_DATA, r->field_line ? r->field_line : r->line,
-             (long)r->n + 1,
-             "unterminated quote: this field's closing '\"' is missing");
+    if (!r->status && csv_fini(&r->p, on_field, on_row, r) != 0) {
+        const char *v;
+        size_t n = pending(r, &v, 0);
+        cell_fail(r, r->field_line ? r->field_line : r->line,
+                  (long)r->n + 1, v, n,
+                  "is missing its closing '\"' (unterminated quote)");
+    }
     if (!r->status && r->index == 0)
         fail(r, DIAG_DATA, 0, 0, "empty file: expected a header line");
     csv_free(&r->p);
@@ -348,6 +457,7 @@ static int reader_finish(reader *r)
     free(r->off);
     free(r->lens);
     free(r->ptrs);
+    free(r->names);
     return r->status;
 }
 
@@ -392,79 +502,30 @@ int csvread_file(const char *path, const char *name, csvread_row_fn fn,
     return reader_finish(&r);
 }
 
-/* What a byte sequence becomes in a normalised header name. */
-typedef struct fold {
-    const char *text; /* NULL: a separator ('_') */
-    size_t text_len;
-    size_t len;       /* bytes consumed */
-} fold;
-
-/* Letters of U+00C0..U+00FF (UTF-8 C3 80..C3 BF) without their accents;
- * NULL for the two signs (multiplication, division) kept as they are. */
-static const char *const latin1_fold[64] = {
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i",
-    "i", "i", "d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u",
-    "u", "y", "th", "ss", "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e",
-    "e", "e", "i", "i", "i", "i", "d", "n", "o", "o", "o", "o", "o", NULL,
-    "o", "u", "u", "u", "u", "y", "th", "y"};
-
-static const char lower_ascii[] = "abcdefghijklmnopqrstuvwxyz";
-
-/* Bytes in the UTF-8 sequence at s (1 for a stray byte). */
-static size_t seq_len(const unsigned char *s)
+void csvread_show(const char *s, size_t len, char out[CSVREAD_SHOW_MAX])
 {
-    size_t n = 1;
-    if (s[0] >= 0xC0)
-        while (n < 4 && (s[n] & 0xC0) == 0x80)
-            n++;
-    return n;
-}
-
-static fold fold_at(const unsigned char *s)
-{
-    unsigned char c = s[0];
-    /* '(' and ')' too, so "Durée (mois)" gives duree_mois */
-    if (c == ' ' || c == '\t' || c == '-' || c == '.' || c == '\'' || c == '_'
-        || c == '(' || c == ')')
-        return (fold){NULL, 0, 1};
-    if (c >= 'A' && c <= 'Z')
-        return (fold){lower_ascii + (c - 'A'), 1, 1};
-    if (c == 0xC2 && s[1] == 0xA0) /* no-break space */
-        return (fold){NULL, 0, 2};
-    if (c == 0xE2 && s[1] == 0x80 && (s[2] == 0xAF || s[2] == 0x99))
-        return (fold){NULL, 0, 3}; /* narrow no-break space, typographic ' */
-    if (c == 0xC3 && s[1] >= 0x80 && s[1] <= 0xBF) {
-        const char *t = latin1_fold[s[1] - 0x80];
-        if (t)
-            return (fold){t, strlen(t), 2};
-    }
-    if (c == 0xC5 && (s[1] == 0x92 || s[1] == 0x93)) /* oe ligature */
-        return (fold){"oe", 2, 2};
-    size_t n = seq_len(s); /* anything else is kept whole */
-    return (fold){(const char *)s, n, n};
-}
-
-void csvread_normalise(const char *name, char *out, size_t cap)
-{
-    if (cap == 0)
-        return;
-    const unsigned char *s = (const unsigned char *)name;
-    size_t o = 0;
-    int sep = 0; /* a '_' is due before the next kept text */
-    while (*s) {
-        fold f = fold_at(s);
-        s += f.len;
-        if (!f.text) {
-            sep = o > 0; /* leading separators are dropped */
-            continue;
+    const unsigned char *u = (const unsigned char *)s;
+    size_t o = 0, i = 0;
+    while (i < len) {
+        char esc[5];
+        const char *piece = esc;
+        size_t n = 1, w;
+        if (u[i] >= 0x80 && (n = utf8_seq(u + i, len - i)) != 0) {
+            piece = s + i; /* a whole character */
+            w = n;
+        } else if (u[i] >= 0x80 || u[i] == 0) {
+            snprintf(esc, sizeof esc, "\\x%02X", u[i]);
+            n = 1;
+            w = 4;
+        } else {
+            esc[0] = u[i] < 0x20 ? ' ' : s[i]; /* keep the message one line */
+            n = w = 1;
         }
-        if (o + (size_t)sep + f.text_len + 1 > cap)
+        if (o + w > CSVREAD_SHOW_MAX - 4)
             break;
-        if (sep)
-            out[o++] = '_';
-        memcpy(out + o, f.text, f.text_len);
-        o += f.text_len;
-        sep = 0;
+        memcpy(out + o, piece, w);
+        o += w;
+        i += n;
     }
-    out[o] = '\0';
+    strcpy(out + o, i < len ? "..." : "");
 }

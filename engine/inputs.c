@@ -1,8 +1,9 @@
 /* inputs: see include/inputs.h.
  *
- * The three files are read in dependency order: split.csv (the subregion
+ * The files are read in dependency order: split.csv (the subregion
  * names that applications refer to), envelopes.csv (whose total bounds the
- * split amounts), then applications.csv.  Every file is read to the end
+ * split amounts), applications.csv, then the optional evaluations.csv and
+ * overrides.csv (which name applications).  Every file is read to the end
  * whatever its problems, so one run reports them all; only running out of
  * memory stops early.
  *
@@ -11,10 +12,12 @@
  * found through hash maps (no quadratic scans). */
 #include "inputs.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "inputs_internal.h"
 
@@ -209,6 +212,37 @@ void inputs_trim(const char **s, size_t *len)
     *len = e - b;
 }
 
+const char inputs_bool_expected[] =
+    "is not yes or no (expected oui, non, yes, no, vrai, faux, true, false, "
+    "1, 0, x or empty)";
+
+int inputs_match_word(const char *s, size_t len, const char *const *first,
+                      const char *const *second)
+{
+    char copy[24], key[24];
+    if (len >= sizeof copy)
+        return -1;
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    csvread_normalise(copy, key, sizeof key);
+    for (const char *const *w = first; *w; w++)
+        if (strcmp(key, *w) == 0)
+            return 1;
+    for (const char *const *w = second; *w; w++)
+        if (strcmp(key, *w) == 0)
+            return 0;
+    return -1;
+}
+
+int inputs_parse_bool(const char *s, size_t len)
+{
+    /* the words rules_fields accepts for a boolean column, and "x" */
+    static const char *const yes[] = {"oui", "yes", "vrai", "true", "1",
+                                      "x", NULL};
+    static const char *const no[] = {"non", "no", "faux", "false", "0", NULL};
+    return len == 0 ? 0 : inputs_match_word(s, len, yes, no);
+}
+
 /* ---- messages ------------------------------------------------------ */
 
 static void note(loader *L, int status)
@@ -238,244 +272,47 @@ void inputs_error(loader *L, const char *file, long line, long col,
     L->t.errors++;
 }
 
-/* A value as shown in a message: at most 60 bytes (cut on a character
- * boundary), control characters as spaces. */
-static void shown(char out[72], const char *s, size_t len)
-{
-    size_t n = len;
-    if (n > 60) {
-        n = 60;
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-            n--;
-    }
-    for (size_t i = 0; i < n; i++)
-        out[i] = (unsigned char)s[i] < 0x20 ? ' ' : s[i];
-    strcpy(out + n, n < len ? "..." : "");
-}
-
 void inputs_cell_error(loader *L, const table *t, const csvread_row *row,
                        int i, const char *s, size_t len, const char *fmt, ...)
 {
-    char what[1024], value[72];
+    char what[1024], value[CSVREAD_SHOW_MAX];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    shown(value, s, len);
+    csvread_show(s, len, value);
     inputs_error(L, t->file, row->line, t->col[i] + 1, "%s: \"%s\" %s",
                  t->spec[i].key, value, what);
 }
 
-/* ---- header and rows ----------------------------------------------- */
-
-static int spec_of(const table *t, const char *key)
-{
-    for (size_t i = 0; i < t->n_spec; i++) {
-        if (strcmp(t->spec[i].key, key) == 0)
-            return (int)i;
-        for (const char *const *a = t->spec[i].aliases; *a; a++)
-            if (strcmp(*a, key) == 0)
-                return (int)i;
-    }
-    return -1;
-}
-
-static void missing_column(loader *L, const table *t, long line, size_t i)
-{
-    char also[512] = "";
-    size_t n = 0;
-    for (const char *const *a = t->spec[i].aliases; *a && n < sizeof also;
-         a++) {
-        int w = snprintf(also + n, sizeof also - n, "%s%s",
-                         n ? ", " : " (also accepted: ", *a);
-        n += w > 0 ? (size_t)w : 0;
-    }
-    if (n > 0 && n < sizeof also - 1)
-        strcat(also, ")");
-    inputs_error(L, t->file, line, 0, "missing required column '%s'%s",
-                 t->spec[i].key, also);
-}
-
-static int table_alloc(loader *L, table *t, size_t n)
-{
-    struct inputs_arena *a = L->arena;
-    t->extra_field =
-        inputs_arena_alloc(a, n * sizeof *t->extra_field, _Alignof(size_t));
-    t->extra_names = inputs_arena_alloc(a, n * sizeof *t->extra_names,
-                                        _Alignof(const char *));
-    t->extra_keys = inputs_arena_alloc(a, n * sizeof *t->extra_keys,
-                                       _Alignof(const char *));
-    t->extra_columns =
-        inputs_arena_alloc(a, n * sizeof *t->extra_columns, _Alignof(long));
-    t->unnamed =
-        inputs_arena_alloc(a, n * sizeof *t->unnamed, _Alignof(size_t));
-    return t->extra_field && t->extra_names && t->extra_keys
-                   && t->extra_columns && t->unnamed
-               ? 0
-               : -1;
-}
-
-/* Maps one header cell (field f, normalised to key) to a column. */
-static int header_cell(loader *L, table *t, const csvread_row *row, size_t f,
-                       const char *key)
-{
-    const char *name = row->field[f];
-    char nm[72];
-    int i = spec_of(t, key);
-    shown(nm, name, row->len[f]);
-    if (i >= 0 && t->col[i] >= 0) {
-        inputs_error(L, t->file, row->line, (long)f + 1,
-                     "duplicate column \"%s\": '%s' is already column %ld", nm,
-                     t->spec[i].key, t->col[i] + 1);
-    } else if (i >= 0) {
-        t->col[i] = (long)f;
-    } else if (!*key) {
-        t->unnamed[t->n_unnamed++] = f;
-    } else {
-        for (size_t k = 0; k < t->n_extra; k++)
-            if (strcmp(t->extra_keys[k], key) == 0) {
-                inputs_error(
-                    L, t->file, row->line, (long)f + 1,
-                    "duplicate column \"%s\": same name as column %ld", nm,
-                    t->extra_columns[k]);
-                return 0;
-            }
-        const char *copy = inputs_strndup(L->arena, name, row->len[f]);
-        if (!copy)
-            return inputs_oom(L);
-        t->extra_field[t->n_extra] = f;
-        t->extra_names[t->n_extra] = copy;
-        t->extra_keys[t->n_extra] = key;
-        t->extra_columns[t->n_extra++] = (long)f + 1;
-    }
-    return 0;
-}
-
-int inputs_table_header(loader *L, table *t, const csvread_row *row)
-{
-    if (table_alloc(L, t, row->n) != 0)
-        return inputs_oom(L);
-    t->n_fields = row->n;
-    t->have_header = 1;
-    for (size_t f = 0; f < row->n; f++) {
-        /* normalising never makes a name longer */
-        char *key = inputs_arena_alloc(L->arena, row->len[f] + 1, 1);
-        if (!key)
-            return inputs_oom(L);
-        csvread_normalise(row->field[f], key, row->len[f] + 1);
-        if (header_cell(L, t, row, f, key) != 0)
-            return DIAG_OSERR;
-    }
-    for (size_t i = 0; i < t->n_spec; i++)
-        if (t->spec[i].required && t->col[i] < 0)
-            missing_column(L, t, row->line, i);
-    return 0;
-}
-
-static int is_blank(const char *s, size_t len)
-{
-    inputs_trim(&s, &len);
-    return len == 0;
-}
-
-/* Spreadsheets export rows of empty cells (";;;;") where cells were only
- * formatted: they are skipped like blank lines. */
-static int row_empty(const csvread_row *row)
-{
-    for (size_t f = 0; f < row->n; f++)
-        if (!is_blank(row->field[f], row->len[f]))
-            return 0;
-    return 1;
-}
-
-int inputs_table_row(loader *L, table *t, const csvread_row *row)
-{
-    if (row_empty(row))
-        return 0;
-    t->n_rows++;
-    if (row->n != t->n_fields) {
-        inputs_error(L, t->file, row->line, 0,
-                     "row has %zu fields, the header has %zu", row->n,
-                     t->n_fields);
-        return 0;
-    }
-    for (size_t k = 0; k < t->n_unnamed; k++) {
-        size_t f = t->unnamed[k];
-        if (!is_blank(row->field[f], row->len[f]))
-            inputs_error(L, t->file, row->line, (long)f + 1,
-                         "a value in column %zu, which has no header name",
-                         f + 1);
-    }
-    return 1;
-}
-
-int inputs_table_cell(const table *t, const csvread_row *row, int i,
-                      const char **s, size_t *len)
-{
-    long c = t->col[i];
-    if (c < 0) {
-        *s = "";
-        *len = 0;
-        return 0;
-    }
-    *s = row->field[c];
-    *len = row->len[c];
-    inputs_trim(s, len);
-    return 1;
-}
-
-const char **inputs_table_extras(loader *L, const table *t,
-                                 const csvread_row *row)
-{
-    if (t->n_extra == 0)
-        return NULL;
-    const char **v = inputs_arena_alloc(L->arena, t->n_extra * sizeof *v,
-                                        _Alignof(const char *));
-    if (!v)
-        return NULL;
-    for (size_t k = 0; k < t->n_extra; k++) {
-        size_t f = t->extra_field[k];
-        if (!(v[k] = inputs_strndup(L->arena, row->field[f], row->len[f])))
-            return NULL;
-    }
-    return v;
-}
-
 /* ---- driver -------------------------------------------------------- */
 
-static void table_init(table *t, const char *file, const colspec *spec,
-                       size_t n_spec)
-{
-    memset(t, 0, sizeof *t);
-    t->file = file;
-    t->spec = spec;
-    t->n_spec = n_spec;
-    for (size_t i = 0; i < INPUTS_MAX_SPEC; i++)
-        t->col[i] = -1;
-}
-
+/* Reads dir/file through fn.  An optional file that does not exist is
+ * simply absent (left broken, so nothing is checked across its rows). */
 static void load_file(loader *L, const char *dir, const char *file,
-                      const colspec *spec, size_t n_spec, csvread_row_fn fn)
+                      const colspec *spec, size_t n_spec, csvread_row_fn fn,
+                      int optional)
 {
-    table_init(&L->t, file, spec, n_spec);
-    if (L->status == DIAG_OSERR) {
-        L->t.broken = 1;
+    struct stat st;
+    inputs_table_init(&L->t, file, spec, n_spec);
+    L->t.broken = 1;
+    if (L->status == DIAG_OSERR)
         return;
-    }
     size_t n = strlen(dir) + strlen(file) + 2;
     char *path = malloc(n);
     if (!path) {
         inputs_oom(L);
-        L->t.broken = 1;
         return;
     }
     snprintf(path, n, "%s/%s", dir, file);
-    int rc = csvread_file(path, file, fn, L, L->d);
-    free(path);
-    if (rc != 0) {
-        note(L, rc);
-        L->t.broken = 1;
+    int rc = 0;
+    if (!optional || stat(path, &st) == 0 || errno != ENOENT) {
+        rc = csvread_file(path, file, fn, L, L->d);
+        L->t.broken = rc != 0;
     }
+    free(path);
+    if (rc != 0)
+        note(L, rc);
 }
 
 int inputs_load(inputs *in, const char *dir, diag *d)
@@ -485,16 +322,22 @@ int inputs_load(inputs *in, const char *dir, diag *d)
     if (!(L.arena = in->arena = calloc(1, sizeof *L.arena)))
         return diag_add(d, DIAG_OSERR, "out of memory while loading inputs");
     load_file(&L, dir, "split.csv", inputs_split_spec, inputs_split_n_spec,
-              inputs_split_row);
+              inputs_split_row, 0);
     inputs_split_finish(&L);
     load_file(&L, dir, "envelopes.csv", inputs_envelopes_spec,
-              inputs_envelopes_n_spec, inputs_envelopes_row);
+              inputs_envelopes_n_spec, inputs_envelopes_row, 0);
     inputs_envelopes_finish(&L);
     inputs_split_check_total(&L);
     load_file(&L, dir, "applications.csv", inputs_apps_spec,
-              inputs_apps_n_spec, inputs_apps_row);
+              inputs_apps_n_spec, inputs_apps_row, 0);
     inputs_apps_finish(&L);
+    load_file(&L, dir, "evaluations.csv", inputs_evals_spec,
+              inputs_evals_n_spec, inputs_evals_row, 1);
+    load_file(&L, dir, "overrides.csv", inputs_overrides_spec,
+              inputs_overrides_n_spec, inputs_overrides_row, 1);
     inputs_map_free(&L.ids);
+    inputs_map_free(&L.graded);
+    inputs_map_free(&L.overridden);
     free(L.known);
     if (L.status) {
         inputs_free(in);
@@ -508,6 +351,8 @@ void inputs_free(inputs *in)
     free(in->apps);
     free(in->years);
     free(in->split);
+    free(in->evals);
+    free(in->overrides);
     arena_free(in->arena);
     memset(in, 0, sizeof *in);
 }

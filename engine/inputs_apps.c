@@ -74,10 +74,11 @@ static const char *app_text(loader *L, const csvread_row *row, int i,
     return copy;
 }
 
+/* a is the last of inputs.apps; the map keeps the first of each id. */
 static void app_id(loader *L, const csvread_row *row, application *a)
 {
     a->id = app_text(L, row, A_ID, 1);
-    size_t len = strlen(a->id), first = (size_t)row->line;
+    size_t len = strlen(a->id), first = L->in->n_apps - 1;
     if (len == 0)
         return;
     int rc = inputs_map_put(&L->ids, a->id, len, inputs_map_hash(a->id, len),
@@ -86,7 +87,8 @@ static void app_id(loader *L, const csvread_row *row, application *a)
         inputs_oom(L);
     else if (rc > 0)
         inputs_cell_error(L, &L->t, row, A_ID, a->id, len,
-                          "is a duplicate of line %zu", first);
+                          "is a duplicate of line %ld",
+                          L->in->apps[first].line);
 }
 
 /* "A, B, C": the subregions an application may name, built once. */
@@ -99,7 +101,9 @@ static const char *known_subregions(loader *L)
     L->known[0] = '\0';
     for (size_t k = 0; k < L->in->n_split; k++) {
         const subregion *sr = &L->in->split[k];
-        if (sr->is_reserve || !*sr->name)
+        /* a name written twice (already refused) is listed once */
+        if (sr->is_reserve || !*sr->name
+            || inputs_find_subregion(L->in, sr->name) != (long)k)
             continue;
         int w =
             snprintf(L->known + n, cap - n, "%s%s", n ? ", " : "", sr->name);
@@ -219,13 +223,10 @@ int inputs_apps_row(void *ctx, const csvread_row *row)
         in->n_extra = L->t.n_extra;
         return rc;
     }
-    if (!inputs_table_row(L, &L->t, row))
-        return 0;
-    if (inputs_grow((void **)&in->apps, &L->cap_apps, in->n_apps + 1,
-                    sizeof *in->apps)
-        != 0)
-        return inputs_oom(L);
-    application *a = &in->apps[in->n_apps++];
+    application *a = inputs_table_item(L, row, (void **)&in->apps,
+                                       &in->n_apps, &L->cap_apps, sizeof *a);
+    if (!a)
+        return inputs_status(L);
     *a = (application){
         .id = "", .organisation = "", .subregion_name = "", .line = row->line};
     app_id(L, row, a);
@@ -239,12 +240,34 @@ int inputs_apps_row(void *ctx, const csvread_row *row)
     a->extra = inputs_table_extras(L, &L->t, row);
     if (L->t.n_extra && !a->extra)
         return inputs_oom(L);
-    return L->status == DIAG_OSERR ? DIAG_OSERR : 0;
+    return inputs_status(L);
 }
 
 /* Nothing to check across rows beyond duplicate ids, done on the way;
- * an applications.csv with a header only is a program with no requests. */
+ * an applications.csv with a header only is a program with no requests.
+ * Once the whole file is read, its ids can tell evaluations and overrides
+ * that name an unknown application. */
 void inputs_apps_finish(loader *L)
 {
-    (void)L;
+    L->apps_ok = !L->t.broken && L->t.col[A_ID] >= 0;
+}
+
+int inputs_app_ref(loader *L, const csvread_row *row, int i, size_t *app)
+{
+    const char *s;
+    size_t len;
+    if (!inputs_table_cell(&L->t, row, i, &s, &len))
+        return -1;
+    if (len == 0) {
+        inputs_cell_error(L, &L->t, row, i, s, len, "is empty");
+        return -1;
+    }
+    if (!L->apps_ok)
+        return -1;
+    if (inputs_map_get(&L->ids, s, len, inputs_map_hash(s, len), app) != 0) {
+        inputs_cell_error(L, &L->t, row, i, s, len,
+                          "is not an id of applications.csv");
+        return -1;
+    }
+    return 0;
 }

@@ -28,13 +28,11 @@ int inputs_envelopes_row(void *ctx, const csvread_row *row)
     const table *t = &L->t;
     if (row->index == 0)
         return inputs_table_header(L, &L->t, row);
-    if (!inputs_table_row(L, &L->t, row))
-        return 0;
-    if (inputs_grow((void **)&in->years, &L->cap_years, in->n_years + 1,
-                    sizeof *in->years)
-        != 0)
-        return inputs_oom(L);
-    envelope_year *y = &in->years[in->n_years++];
+    envelope_year *y = inputs_table_item(L, row, (void **)&in->years,
+                                         &in->n_years, &L->cap_years,
+                                         sizeof *y);
+    if (!y)
+        return inputs_status(L);
     *y = (envelope_year){NO_YEAR, 0, row->line};
     const char *s, *why;
     size_t len;

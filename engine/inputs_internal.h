@@ -1,9 +1,12 @@
 /* inputs_internal: what engine/inputs*.c share; not a public contract.
  *
- * inputs.c        arena, string map, column mapping, messages, driver
+ * inputs.c        arena, string map, messages, driver
+ * inputs_table.c  column mapping, row gating
  * inputs_split.c  split.csv
  * inputs_envelopes.c envelopes.csv
- * inputs_apps.c   applications.csv */
+ * inputs_apps.c   applications.csv
+ * inputs_evals.c  evaluations.csv (optional)
+ * inputs_overrides.c overrides.csv (optional) */
 #ifndef ALLIANCE_INPUTS_INTERNAL_H
 #define ALLIANCE_INPUTS_INTERNAL_H
 
@@ -85,7 +88,7 @@ typedef struct loader {
     struct inputs_arena *arena;
     int status; /* first problem: DIAG_DATA or DIAG_OSERR */
     table t;    /* the file being read */
-    size_t cap_apps, cap_years, cap_split;
+    size_t cap_apps, cap_years, cap_split, cap_evals, cap_overrides;
     /* split.csv */
     int split_names_ok; /* names usable to check applications */
     int split_amount_bad, split_share_bad;
@@ -94,12 +97,23 @@ typedef struct loader {
     /* envelopes.csv */
     int years_ok;
     /* applications.csv */
-    strmap ids; /* id -> line */
+    strmap ids;  /* id -> index into inputs.apps */
+    int apps_ok; /* ids usable to check evaluations and overrides */
+    /* evaluations.csv, overrides.csv */
+    strmap graded;     /* application, evaluator, criterion -> line */
+    strmap overridden; /* id -> line */
 } loader;
 
-/* inputs.c: mapping a header and gating rows (1: check the row). */
+/* inputs_table.c: mapping a header and gating rows (1: check the row). */
+void inputs_table_init(table *t, const char *file, const colspec *spec,
+                       size_t n_spec);
 int inputs_table_header(loader *L, table *t, const csvread_row *row);
 int inputs_table_row(loader *L, table *t, const csvread_row *row);
+/* The slot of a data row to check at the end of *items (*n of size bytes,
+ * room for *cap), grown; NULL when the row is skipped or refused as a whole,
+ * or memory ran out (the callback then returns inputs_status). */
+void *inputs_table_item(loader *L, const csvread_row *row, void **items,
+                        size_t *n, size_t *cap, size_t size);
 /* The trimmed cell of spec i; 0 (and "") when the column is absent. */
 int inputs_table_cell(const table *t, const csvread_row *row, int i,
                       const char **s, size_t *len);
@@ -115,12 +129,27 @@ void inputs_cell_error(loader *L, const table *t, const csvread_row *row,
     __attribute__((format(printf, 7, 8)));
 void inputs_error(loader *L, const char *file, long line, long col,
                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* What a row callback returns: only running out of memory stops a read
+ * (DIAG_OSERR); data errors let it go on to report the rest. */
+static inline int inputs_status(const loader *L)
+{
+    return L->status == DIAG_OSERR ? DIAG_OSERR : 0;
+}
 /* Records "out of memory" once; returns DIAG_OSERR for callbacks. */
 int inputs_oom(loader *L);
 /* Grows *arr (holding *cap items of size) to hold n items. */
 int inputs_grow(void **arr, size_t *cap, size_t n, size_t size);
 /* Spaces, tabs, U+00A0 and U+202F trimmed. */
 void inputs_trim(const char **s, size_t *len);
+/* oui/non/yes/no/vrai/faux/true/false/1/0/x or empty, any case: 1, 0 or
+ * -1; what
+ * a refusal says is expected. */
+int inputs_parse_bool(const char *s, size_t len);
+/* s (len bytes) with case and accents folded as header names are: 1 when
+ * it is a word of first, 0 of second, -1 neither.  Lists end with NULL. */
+int inputs_match_word(const char *s, size_t len, const char *const *first,
+                      const char *const *second);
+extern const char inputs_bool_expected[];
 
 /* One function per file, called by the driver in this order. */
 extern const colspec inputs_split_spec[];
@@ -138,5 +167,17 @@ extern const colspec inputs_apps_spec[];
 extern const size_t inputs_apps_n_spec;
 int inputs_apps_row(void *ctx, const csvread_row *row);
 void inputs_apps_finish(loader *L);
+/* The application named in cell i (evaluations, overrides): 0 and *app,
+ * or -1 once the problem is reported (or when applications.csv cannot
+ * tell, the run failing anyway). */
+int inputs_app_ref(loader *L, const csvread_row *row, int i, size_t *app);
+
+extern const colspec inputs_evals_spec[];
+extern const size_t inputs_evals_n_spec;
+int inputs_evals_row(void *ctx, const csvread_row *row);
+
+extern const colspec inputs_overrides_spec[];
+extern const size_t inputs_overrides_n_spec;
+int inputs_overrides_row(void *ctx, const csvread_row *row);
 
 #endif

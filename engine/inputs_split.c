@@ -29,28 +29,6 @@ const size_t inputs_split_n_spec = S_N;
 
 /* ---- values -------------------------------------------------------- */
 
-/* oui/non/yes/no/true/false/1/0/x or empty, any case: 1, 0 or -1. */
-static int parse_bool(const char *s, size_t len)
-{
-    static const char *const yes[] = {"oui", "yes", "true", "1", "x"};
-    static const char *const no[] = {"non", "no", "false", "0"};
-    char low[8];
-    if (len == 0)
-        return 0;
-    if (len >= sizeof low)
-        return -1;
-    for (size_t i = 0; i < len; i++)
-        low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
-    low[len] = '\0';
-    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
-        if (strcmp(low, yes[i]) == 0)
-            return 1;
-    for (size_t i = 0; i < sizeof no / sizeof *no; i++)
-        if (strcmp(low, no[i]) == 0)
-            return 0;
-    return -1;
-}
-
 /* Digits of a share: "0.25", "0,25" or "25" (with *percent: of 100) into
  * parts per billion, exactly up to 9 decimals (7 for a percentage), then
  * rounded half up.  Values far above 1 saturate; the caller refuses them. */
@@ -150,12 +128,10 @@ static void split_reserve(loader *L, const csvread_row *row, subregion *sr)
     const char *s;
     size_t len;
     inputs_table_cell(&L->t, row, S_RESERVE, &s, &len);
-    int yes = parse_bool(s, len);
+    int yes = inputs_parse_bool(s, len);
     if (yes < 0) {
-        inputs_cell_error(
-            L, &L->t, row, S_RESERVE, s, len,
-            "is not yes or no (expected oui, non, yes, no, true, "
-            "false, 1, 0, x or empty)");
+        inputs_cell_error(L, &L->t, row, S_RESERVE, s, len, "%s",
+                          inputs_bool_expected);
         return;
     }
     if (yes && L->reserve_line) {
@@ -228,7 +204,7 @@ int inputs_split_row(void *ctx, const csvread_row *row)
     if (L->t.n_extra && !sr->extra)
         return inputs_oom(L);
     in->n_split++;
-    return L->status == DIAG_OSERR ? DIAG_OSERR : 0;
+    return inputs_status(L);
 }
 
 /* ---- whole file ---------------------------------------------------- */
@@ -256,7 +232,10 @@ static void split_shares_sum(loader *L)
     if (sum < INPUTS_SHARE_ONE - 1000 || sum > INPUTS_SHARE_ONE + 1000) {
         char buf[32];
         format_share(sum, buf);
-        inputs_error(L, L->t.file, 0, 0, "shares add up to %s, not 1", buf);
+        inputs_error(L, L->t.file, 0, 0,
+                     "shares add up to %s, not 1 (0.999999 to 1.000001 is "
+                     "accepted)",
+                     buf);
     }
 }
 

@@ -4,8 +4,10 @@
  * (detected on the header line), UTF-8 with or without BOM, CRLF, quoted
  * fields with delimiters, quotes and newlines, blank lines.  Refuses invalid
  * UTF-8, NUL bytes, unterminated quotes and oversized fields or headers with
- * a file:line:column message.  Rows are handed over as NUL-terminated
- * fields that stay valid only during the callback. */
+ * a file:line:column message naming the column and showing the value, and
+ * files that are not CSV text at all (a workbook, an image, UTF-16).  Rows
+ * are handed over as NUL-terminated fields that stay valid only during the
+ * callback. */
 #ifndef ALLIANCE_CSVREAD_H
 #define ALLIANCE_CSVREAD_H
 
@@ -35,6 +37,12 @@ int csvread_file(const char *path, const char *name, csvread_row_fn fn,
                  void *ctx, diag *d);
 int csvread_mem(const char *data, size_t len, const char *name,
                 csvread_row_fn fn, void *ctx, diag *d);
+
+/* A cell as shown in messages: its first 60 bytes or so (cut between two
+ * characters, then "..."), tabs and line breaks as spaces, invalid UTF-8
+ * and NUL bytes as \xHH, so a message is one line of valid text. */
+#define CSVREAD_SHOW_MAX 64
+void csvread_show(const char *s, size_t len, char out[CSVREAD_SHOW_MAX]);
 
 /* Normalises a header name for matching: lower case, accents folded
  * (é -> e, ...), spaces, '-' and '.' turned into '_', trimmed.

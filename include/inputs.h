@@ -5,6 +5,12 @@
  *   envelopes.csv     fiscal_year, amount        (one row per fiscal year)
  *   split.csv         subregion [, amount | share] [, reserve]
  *                     [, any other column, e.g. population, low_income]
+ *   evaluations.csv   application, evaluator, criterion, points  (optional)
+ *   overrides.csv     application, decision, justification
+ *                     [, amount, from_reserve]                  (optional)
+ *
+ * The full contract, with every alias and accepted form, is README.md
+ * "Inputs"; the refusals are the corpus of tests/data/corpus/.
  *
  * Header names are matched case- and accent-insensitively, with French
  * aliases (organisme, sous_region, montant_demande, cout_total,
@@ -67,15 +73,17 @@ typedef struct evaluation {
 
 /* overrides.csv (optional): the committee forces a decision. */
 typedef enum inputs_override_kind {
-    INPUTS_OVERRIDE_FUND,    /* fund: "fund", "financer", "accorder" */
-    INPUTS_OVERRIDE_REFUSE   /* refuse: "refuse", "refuser" */
+    INPUTS_OVERRIDE_FUND,    /* "fund", "funded", "financer", "financé",
+                                "accorder", "accordé", any case */
+    INPUTS_OVERRIDE_REFUSE   /* "refuse", "refused", "refuser", "refusé" */
 } inputs_override_kind;
 
 typedef struct override_row {
     size_t app;              /* index into inputs.apps; one row per app */
     inputs_override_kind kind;
     int has_amount;          /* fund: the amount, else the request */
-    int64_t amount;          /* cents, 0 < amount <= requested */
+    int64_t amount;          /* cents, 0 < amount <= requested; the
+                                request when !has_amount; 0 to refuse */
     const char *justification;  /* mandatory, non-empty */
     int from_reserve;        /* take the money from the regional reserve */
     long line;
@@ -106,7 +114,8 @@ typedef struct inputs {
     struct inputs_arena *arena;  /* owns every string above */
 } inputs;
 
-/* Loads dir/applications.csv, dir/envelopes.csv and dir/split.csv.
+/* Loads dir/applications.csv, dir/envelopes.csv and dir/split.csv, and
+ * dir/evaluations.csv and dir/overrides.csv when they exist.
  * On failure *in is left empty (safe to inputs_free). */
 int inputs_load(inputs *in, const char *dir, diag *d);
 void inputs_free(inputs *in);

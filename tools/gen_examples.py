@@ -3,7 +3,8 @@
 
     /usr/bin/python3 tools/gen_examples.py      (from anywhere; no arguments)
 
-Writes, under inputs/:
+Writes, under inputs/ (see also "Excel export" below: monteregie-excel/ holds the
+Montérégie rows as a French-Canadian Excel exports them):
   monteregie/  envelopes.csv  five fiscal years 2024-2025..2028-2029, 11 800 000 $,
                               shaped like the projects' instalments (see "year_shares")
                split.csv      the three sub-regions' real amounts (Ouest 2,6 M$,
@@ -657,20 +658,74 @@ def envelope_rows(total_cents, year_shares):
             for i, a in enumerate(amounts)]
 
 
-def write_region(region, total_cents, split_header, split_rows):
-    out = os.path.join(ROOT, "inputs", region["folder"])
-    os.makedirs(out, exist_ok=True)
-    write_csv(os.path.join(out, "envelopes.csv"), ["fiscal_year", "amount"],
-              envelope_rows(total_cents, region["year_shares"]))
-    write_csv(os.path.join(out, "split.csv"), split_header, split_rows)
-    write_csv(os.path.join(out, "applications.csv"), APP_HEADER,
-              [app_row(a) for a in generate(region)])
+# ---------------------------------------------------------------- Excel export
+# The same rows as a French-Canadian Excel saves them with "CSV UTF-8": ';'
+# between cells (',' is the decimal separator), a BOM, CRLF line ends, the
+# headers the analysts type, and amounts in display form ("12 345,67 $").
+# Excel groups thousands with a no-break space (U+00A0), and text pasted from
+# Word or the web brings the narrow no-break space (U+202F): rows alternate.
+# The engine must decide exactly as on the plain files (tests/e2e/test_inputs.sh).
+EXCEL_HEADERS = {
+    "id": "Numéro de demande", "organisation": "Organisme", "title": "Titre",
+    "subregion": "Sous-région", "mrc": "MRC", "org_type": "Type d'organisme",
+    "priorite": "Priorité", "requested": "Montant demandé", "total_cost": "Coût total",
+    "autres_financements": "Autres financements", "start": "Date de début",
+    "months": "Durée (mois)", "personnes_rejointes": "Personnes rejointes",
+    "partenaires": "Partenaires", "participation": "Participation",
+    "innovation": "Innovation", "activite_recurrente": "Activité récurrente",
+    "fiscal_year": "Année financière", "amount": "Montant", "reserve": "Réserve",
+}
+EXCEL_MONEY = {"requested", "total_cost", "autres_financements", "amount"}
+
+
+def money_fr(text, space):
+    """"1234567.89" -> "1 234 567,89 $" with space between groups and before $."""
+    if not text:
+        return text
+    units, cents = text.split(".")
+    groups = []
+    while len(units) > 3:
+        groups.insert(0, units[-3:])
+        units = units[:-3]
+    return space.join([units] + groups) + "," + cents + space + "$"
+
+
+def excel_rows(header, rows):
+    money_at = [i for i, name in enumerate(header) if name in EXCEL_MONEY]
+    out = []
+    for n, row in enumerate(rows):
+        space = "\u00a0" if n % 2 == 0 else "\u202f"
+        out.append([money_fr(c, space) if i in money_at else c for i, c in enumerate(row)])
+    return [EXCEL_HEADERS[name] for name in header], out
+
+
+def write_excel_csv(path, header, rows):
+    header, rows = excel_rows(header, rows)
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f, delimiter=";", lineterminator="\r\n")
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def write_region(region, total_cents, split_header, split_rows, excel_folder=None):
+    files = [("envelopes.csv", ["fiscal_year", "amount"],
+              envelope_rows(total_cents, region["year_shares"])),
+             ("split.csv", split_header, split_rows),
+             ("applications.csv", APP_HEADER, [app_row(a) for a in generate(region)])]
+    for folder, write in [(region["folder"], write_csv), (excel_folder, write_excel_csv)]:
+        if folder is None:
+            continue
+        out = os.path.join(ROOT, "inputs", folder)
+        os.makedirs(out, exist_ok=True)
+        for name, header, rows in files:
+            write(os.path.join(out, name), header, rows)
 
 
 def main():
     write_region(MONTEREGIE, 1180000000, ["subregion", "amount", "reserve"],
                  [[s["name"], money(s["envelope"]), "non"] for s in MONTEREGIE["subregions"]]
-                 + [["Réserve régionale", money(120000000), "oui"]])
+                 + [["Réserve régionale", money(120000000), "oui"]],
+                 excel_folder="monteregie-excel")
     write_region(LANAUDIERE, LANAUDIERE_TOTAL,
                  ["subregion", "population", "low_income", "reserve"],
                  [[n, str(p), str(l), "non"] for n, p, l in LANAUDIERE_MRC]

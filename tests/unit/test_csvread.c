@@ -153,51 +153,52 @@ TEST(utf8_accepted)
 TEST(invalid_utf8_refused)
 {
     CHECK_REFUSED("id,name\n1,caf\xE9\n", "0@1:id|name\n",
-                  "t.csv:2:2: invalid UTF-8 byte 0xE9; save the file as "
-                  "\"CSV UTF-8\"");
+                  "t.csv:2:2: name: \"caf\\xE9\" is not valid UTF-8 (byte "
+                  "0xE9): save the file as \"CSV UTF-8\"");
     /* the line of the byte itself, inside a multi-line field */
     CHECK_REFUSED("a,b\n1,\"x\ny\xE9\"\n", "0@1:a|b\n",
-                  "t.csv:3:2: invalid UTF-8 byte 0xE9; save the file as "
-                  "\"CSV UTF-8\"");
+                  "t.csv:3:2: b: \"x y\\xE9\" is not valid UTF-8 (byte 0xE9): "
+                  "save the file as \"CSV UTF-8\"");
     /* Windows-1252 apostrophe: a stray continuation byte */
     CHECK_REFUSED("a\nl\x92" "eau\n", "0@1:a\n",
-                  "t.csv:2:1: invalid UTF-8 byte 0x92; save the file as "
-                  "\"CSV UTF-8\"");
+                  "t.csv:2:1: a: \"l\\x92eau\" is not valid UTF-8 (byte "
+                  "0x92): save the file as \"CSV UTF-8\"");
     /* overlong '/', surrogate, beyond U+10FFFF, truncated at the end */
     CHECK_REFUSED("a\n\xC0\xAF\n", "0@1:a\n",
-                  "t.csv:2:1: invalid UTF-8 byte 0xC0; save the file as "
-                  "\"CSV UTF-8\"");
+                  "t.csv:2:1: a: \"\\xC0\\xAF\" is not valid UTF-8 (byte "
+                  "0xC0): save the file as \"CSV UTF-8\"");
     CHECK_REFUSED("a\nx\xED\xA0\x80\n", "0@1:a\n",
-                  "t.csv:2:1: invalid UTF-8 byte 0xED; save the file as "
-                  "\"CSV UTF-8\"");
+                  "t.csv:2:1: a: \"x\\xED\\xA0\\x80\" is not valid UTF-8 "
+                  "(byte 0xED): save the file as \"CSV UTF-8\"");
     CHECK_REFUSED("a\n\xF5\x80\x80\x80\n", "0@1:a\n",
-                  "t.csv:2:1: invalid UTF-8 byte 0xF5; save the file as "
-                  "\"CSV UTF-8\"");
+                  "t.csv:2:1: a: \"\\xF5\\x80\\x80\\x80\" is not valid UTF-8 "
+                  "(byte 0xF5): save the file as \"CSV UTF-8\"");
     CHECK_REFUSED("a,b\n1,\xE2\x82", "0@1:a|b\n",
-                  "t.csv:2:2: invalid UTF-8 byte 0xE2; save the file as "
-                  "\"CSV UTF-8\"");
-    /* UTF-16 shows up as its byte-order mark */
-    CHECK_REFUSED("\xFF\xFE" "a", "",
-                  "t.csv:1:1: invalid UTF-8 byte 0xFF; save the file as "
-                  "\"CSV UTF-8\"");
+                  "t.csv:2:2: b: \"\\xE2\\x82\" is not valid UTF-8 (byte "
+                  "0xE2): save the file as \"CSV UTF-8\"");
+    /* in the header: no column name to give */
+    CHECK_REFUSED("Sous-r\xE9gion\n", "",
+                  "t.csv:1:1: \"Sous-r\\xE9gion\" is not valid UTF-8 (byte "
+                  "0xE9): save the file as \"CSV UTF-8\"");
 }
 
 TEST(nul_byte_refused)
 {
     CHECK_REFUSED("a,b\n1,x\0y\n", "0@1:a|b\n",
-                  "t.csv:2:2: NUL byte; this is not a text file, save it as "
-                  "\"CSV UTF-8\"");
+                  "t.csv:2:2: b: \"x\\x00y\" holds a NUL byte: this is not a "
+                  "text file; save it as \"CSV UTF-8\"");
 }
 
 TEST(bad_bytes_found_past_the_first_word)
 {
     /* the scan goes 8 bytes at a time over plain ASCII */
     CHECK_REFUSED("a,b\n1,abcdefghijklmnop\0qrstuvwxyz\n", "0@1:a|b\n",
-                  "t.csv:2:2: NUL byte; this is not a text file, save it as "
-                  "\"CSV UTF-8\"");
+                  "t.csv:2:2: b: \"abcdefghijklmnop\\x00qrstuvwxyz\" holds a "
+                  "NUL byte: this is not a text file; save it as \"CSV "
+                  "UTF-8\"");
     CHECK_REFUSED("a\n\"abcdefgh\nijklmnopqrstuvwx\xE9yz\"\n", "0@1:a\n",
-                  "t.csv:3:1: invalid UTF-8 byte 0xE9; save the file as "
-                  "\"CSV UTF-8\"");
+                  "t.csv:3:1: a: \"abcdefgh ijklmnopqrstuvwx\\xE9yz\" is not "
+                  "valid UTF-8 (byte 0xE9): save the file as \"CSV UTF-8\"");
     CHECK_ROWS("a\nabcdefgh\xC3\xA9ijklmnop\xE2\x82\xAC"
                "qrstuvwxyz01234567\n",
                "0@1:a\n1@2:abcdefgh\xC3\xA9ijklmnop\xE2\x82\xAC"
@@ -207,24 +208,35 @@ TEST(bad_bytes_found_past_the_first_word)
 TEST(unterminated_quote_refused)
 {
     CHECK_REFUSED("a,b\n1,\"open\nmore\n", "0@1:a|b\n",
-                  "t.csv:2:2: unterminated quote: this field's closing '\"' "
-                  "is missing");
+                  "t.csv:2:2: b: \"open more \" is missing its closing '\"' "
+                  "(unterminated quote)");
     CHECK_REFUSED("a,b\n1,2\n\n\n\"x\n\n", "0@1:a|b\n1@2:1|2\n",
-                  "t.csv:5:1: unterminated quote: this field's closing '\"' "
-                  "is missing");
+                  "t.csv:5:1: a: \"x  \" is missing its closing '\"' "
+                  "(unterminated quote)");
 }
 
 TEST(stray_quotes_refused)
 {
     CHECK_REFUSED("a,b\n1,x\"y\n", "0@1:a|b\n",
-                  "t.csv:2:2: stray '\"' in a field (a field that holds "
-                  "quotes must be quoted, each quote doubled)");
+                  "t.csv:2:2: b: \"x\" is followed by a stray '\"' (a field "
+                  "that holds quotes must be quoted, each quote doubled)");
     CHECK_REFUSED("a,b\n\"x\"y,1\n", "0@1:a|b\n",
-                  "t.csv:2:1: unexpected text after a closing quote");
+                  "t.csv:2:1: a: \"x\" has text after its closing quote (a "
+                  "field that holds quotes must be quoted, each quote "
+                  "doubled)");
+    CHECK_REFUSED("a,b\n1,\"x\"  y\n", "0@1:a|b\n",
+                  "t.csv:2:2: b: \"x\" has text after its closing quote (a "
+                  "field that holds quotes must be quoted, each quote "
+                  "doubled)");
+    /* a quoted cell running over lines, closed by what was meant to open
+     * the next one: reported where the cell starts */
+    CHECK_REFUSED("a,b\n1,\"x\ny\"z\n", "0@1:a|b\n",
+                  "t.csv:2:2: b: \"x y\" has text after its closing quote on "
+                  "line 3 (is a closing quote missing?)");
     /* on the line where it is, after a multi-line field */
     CHECK_REFUSED("a,b\n\"x\ny\",z\"\n", "0@1:a|b\n",
-                  "t.csv:3:2: stray '\"' in a field (a field that holds "
-                  "quotes must be quoted, each quote doubled)");
+                  "t.csv:3:2: b: \"z\" is followed by a stray '\"' (a field "
+                  "that holds quotes must be quoted, each quote doubled)");
 }
 
 TEST(empty_files_refused)
@@ -234,6 +246,68 @@ TEST(empty_files_refused)
                   "t.csv: empty file: expected a header line");
     CHECK_REFUSED("\xEF\xBB\xBF\r\n\n  \n", "",
                   "t.csv: empty file: expected a header line");
+}
+
+#define NOT_CSV                                                            \
+    "t.csv: is not a CSV file (an Excel workbook? save it as CSV UTF-8)"
+
+TEST(not_csv_refused)
+{
+    /* a workbook (xlsx and ods are zip files), an old .xls (OLE2) */
+    CHECK_REFUSED("PK\x03\x04\x14\0\x06\0id,name\n", "", NOT_CSV);
+    CHECK_REFUSED("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1" "a,b\n", "", NOT_CSV);
+    /* a PNG: its first line is not UTF-8 and NUL bytes follow */
+    CHECK_REFUSED("\x89PNG\r\n\x1A\n\0\0\0\rIHDR\0\0", "", NOT_CSV);
+    /* a NUL in the header line */
+    CHECK_REFUSED("id\0,name\n1,2\n", "", NOT_CSV);
+    CHECK_REFUSED("\xFF\xFE" "i\0d\0\n\0", "",
+                  "t.csv: is UTF-16 text (\"Unicode text\"): save it as "
+                  "\"CSV UTF-8\"");
+    CHECK_REFUSED("\xFE\xFF\0i\0d", "",
+                  "t.csv: is UTF-16 text (\"Unicode text\"): save it as "
+                  "\"CSV UTF-8\"");
+    /* Latin-1 text with no NUL is text in the wrong encoding */
+    CHECK_REFUSED("a\n\xE9t\xE9\n", "0@1:a\n",
+                  "t.csv:2:1: a: \"\\xE9t\\xE9\" is not valid UTF-8 (byte "
+                  "0xE9): save the file as \"CSV UTF-8\"");
+    /* "PK" as plain text is fine */
+    CHECK_ROWS("PK,x\n1,2\n", "0@1:PK|x\n1@2:1|2\n");
+}
+
+/* Past the header's last column, there is no name to give. */
+TEST(structural_error_past_the_last_column)
+{
+    CHECK_REFUSED("a\n1,\xE9\n", "0@1:a\n",
+                  "t.csv:2:2: \"\\xE9\" is not valid UTF-8 (byte 0xE9): save "
+                  "the file as \"CSV UTF-8\"");
+    CHECK_REFUSED(",b\n\xE9,1\n", "0@1:|b\n",
+                  "t.csv:2:1: \"\\xE9\" is not valid UTF-8 (byte 0xE9): save "
+                  "the file as \"CSV UTF-8\"");
+}
+
+static const char *show(const char *s, size_t len)
+{
+    static char out[CSVREAD_SHOW_MAX];
+    csvread_show(s, len, out);
+    return out;
+}
+
+TEST(show_values)
+{
+    CHECK_STR(show("", 0), "");
+    CHECK_STR(show("12,3,4", 6), "12,3,4");
+    CHECK_STR(show("a\tb\r\nc", 6), "a b  c");
+    CHECK_STR(show("x\0y\xE9\xC3\xA9", 6), "x\\x00y\\xE9\xC3\xA9");
+    char big[100];
+    memset(big, 'x', sizeof big);
+    CHECK_INT(strlen(show(big, 60)), 60);
+    CHECK_INT(strlen(show(big, 61)), 63); /* 60 bytes and "..." */
+    CHECK_STR(show(big, 61) + 60, "...");
+    /* never half a character, nor half an escape */
+    memcpy(big + 59, "\xC3\xA9", 2);
+    CHECK_STR(show(big, 61) + 58, "x...");
+    memcpy(big + 57, "\xFF", 1);
+    CHECK_STR(show(big, 61) + 56, "x...");
 }
 
 /* "h\n1,<n bytes of x>\n" or with an opening quote and no closing one. */
@@ -249,6 +323,11 @@ static char *big_field_text(size_t n, int open_quote, size_t *len)
     *len = k;
     return s;
 }
+
+#define LONG_X_MSG                                                         \
+    "t.csv:2:2: i: \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"        \
+    "xxxxxxxxxxxx...\" is longer than 1048576 bytes (is a closing quote "   \
+    "missing?)\n"
 
 TEST(field_size_limit)
 {
@@ -266,8 +345,7 @@ TEST(field_size_limit)
 
     s = big_field_text(CSVREAD_MAX_FIELD + 1, 0, &len);
     CHECK_INT(run(s, len, &c, &d), DIAG_DATA);
-    CHECK_STR(diag_text(&d), "t.csv:2:2: field longer than 1048576 bytes "
-                             "(is a closing quote missing?)\n");
+    CHECK_STR(diag_text(&d), LONG_X_MSG);
     CHECK_INT(c.rows, 1);
     diag_free(&d);
     free(s);
@@ -276,8 +354,7 @@ TEST(field_size_limit)
      * the end of the file */
     s = big_field_text(5 * CSVREAD_MAX_FIELD, 1, &len);
     CHECK_INT(run(s, len, &c, &d), DIAG_DATA);
-    CHECK_STR(diag_text(&d), "t.csv:2:2: field longer than 1048576 bytes "
-                             "(is a closing quote missing?)\n");
+    CHECK_STR(diag_text(&d), LONG_X_MSG);
     diag_free(&d);
     free(s);
 }
@@ -326,8 +403,8 @@ TEST(first_structural_error_only)
 {
     /* the second bad byte is never looked at */
     CHECK_REFUSED("a\n\xE9\n\xE9\n\"\n", "0@1:a\n",
-                  "t.csv:2:1: invalid UTF-8 byte 0xE9; save the file as "
-                  "\"CSV UTF-8\"");
+                  "t.csv:2:1: a: \"\\xE9\" is not valid UTF-8 (byte 0xE9): "
+                  "save the file as \"CSV UTF-8\"");
 }
 
 TEST(missing_file)
@@ -490,6 +567,9 @@ int main(void)
     RUN(unterminated_quote_refused);
     RUN(stray_quotes_refused);
     RUN(empty_files_refused);
+    RUN(not_csv_refused);
+    RUN(structural_error_past_the_last_column);
+    RUN(show_values);
     RUN(field_size_limit);
     RUN(column_limit);
     RUN(callback_stops_the_read);

@@ -1,0 +1,100 @@
+#!/usr/bin/python3
+"""Writes a deterministic input folder of N applications for `make bench`.
+
+    /usr/bin/python3 bench/gen_apps.py OUT_DIR [N]      (N defaults to 1 000 000)
+
+OUT_DIR gets applications.csv, envelopes.csv and split.csv shaped like the
+shipped Montérégie example (the same 17 columns, about 230 bytes a row), so the
+figures measure what a real region's file costs: quoted titles holding commas,
+accented text, a mix of machine amounts ("12345.67") and French-Canadian ones
+("12 345,67 $" with a no-break space), dates, integers and booleans.
+
+Determinism: one random.Random(2024), and only its random() method, so the
+file is byte-identical from one run (and Python version) to the next. Not
+committed: the Makefile writes it under the build folder.
+"""
+import os
+import random
+import sys
+
+rng = random.Random(2024)
+
+SUBREGIONS = ["Ouest de la Montérégie", "Est de la Montérégie",
+              "Agglomération de Longueuil"]
+MRC = ["Vaudreuil-Soulanges", "Beauharnois-Salaberry", "Roussillon",
+       "Les Maskoutains", "La Haute-Yamaska", "Longueuil", "Brossard"]
+ORGS = ["Cuisines collectives de Beauharnois", "Comptoir alimentaire de Sorel-Tracy",
+        "Maison de la famille de Brome-Missisquoi", "Ville de Saint-Hyacinthe",
+        "Centre d'action bénévole de la Vallée-du-Richelieu", "MRC d'Acton",
+        "Carrefour jeunesse-emploi des Maskoutains", "Coopérative d'habitation"]
+TITLES = ["Épicerie solidaire et cuisines collectives",
+          "Halte-accueil, repas et référence pour les personnes en situation d'itinérance",
+          "Défense des droits des locataires aînés",
+          "Transport collectif abordable en milieu rural",
+          "Aide aux devoirs et persévérance scolaire",
+          'Projet "Ensemble, on s\'en sort" : entraide et soutien psychosocial']
+TYPES = ["obnl", "cooperative", "municipalite", "mrc"]
+PRIORITIES = ["securite_alimentaire", "logement_social", "reussite_educative",
+              "transport_collectif", "insertion_emploi", "participation_sociale"]
+HEADER = ("id,organisation,title,subregion,mrc,org_type,priorite,requested,"
+          "total_cost,autres_financements,start,months,personnes_rejointes,"
+          "partenaires,participation,innovation,activite_recurrente\n")
+
+
+def pick(seq):
+    return seq[int(rng.random() * len(seq))]
+
+
+def quoted(text):
+    if any(c in text for c in ',"\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def money(cents):
+    """Three rows in four in machine form, the others as Excel fr-CA
+    writes them."""
+    units, frac = divmod(cents, 100)
+    if rng.random() < 0.75:
+        return "%d.%02d" % (units, frac)
+    grouped = "{:,}".format(units).replace(",", "\u00a0")
+    return '"%s,%02d\u00a0$"' % (grouped, frac)
+
+
+def row(i):
+    requested = 500000 + int(rng.random() * 40000000)
+    total = requested + int(rng.random() * requested)
+    others = int(rng.random() * (total - requested))
+    month = 1 + int(rng.random() * 12)
+    return ",".join([
+        "BEN-%07d" % i, quoted(pick(ORGS)), quoted(pick(TITLES)), pick(SUBREGIONS),
+        pick(MRC), pick(TYPES), pick(PRIORITIES), money(requested), money(total),
+        money(others), "2025-%02d-%02d" % (month, 1 + int(rng.random() * 28)),
+        str(6 + int(rng.random() * 31)), str(8 + int(rng.random() * 500)),
+        str(int(rng.random() * 15)), pick(["oui", "non"]), pick(["oui", "non", ""]),
+        "non"]) + "\n"
+
+
+def main():
+    out = sys.argv[1]
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 1000000
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "envelopes.csv"), "w", encoding="utf-8", newline="") as f:
+        f.write("fiscal_year,amount\n")
+        for y in range(2024, 2029):
+            f.write("%d-%d,%d.00\n" % (y, y + 1, 2000000000))
+    with open(os.path.join(out, "split.csv"), "w", encoding="utf-8", newline="") as f:
+        f.write("subregion,amount,reserve\n")
+        for s in SUBREGIONS:
+            f.write("%s,3000000000.00,non\n" % s)
+        f.write("Réserve régionale,1000000000.00,oui\n")
+    tmp = os.path.join(out, "applications.csv.tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as f:
+        f.write(HEADER)
+        for start in range(1, n + 1, 10000):
+            f.write("".join(row(i) for i in range(start, min(n, start + 9999) + 1)))
+    os.replace(tmp, os.path.join(out, "applications.csv"))
+
+
+if __name__ == "__main__":
+    main()
