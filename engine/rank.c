@@ -6,19 +6,28 @@
 
 typedef struct rank_key {
     size_t subregion;
-    int64_t score;
+    double primary;     /* rank() key, or the score */
+    double tiebreak;    /* tiebreak() key, or 0 */
     int64_t requested;
     const char *id;
     size_t app;
 } rank_key;
 
+/* Higher first; the keys are never NaN (rules_evaluate refuses it). */
+static int rank_desc(double x, double y)
+{
+    return x > y ? -1 : x < y ? 1 : 0;
+}
+
 static int rank_cmp(const void *a, const void *b)
 {
     const rank_key *x = a, *y = b;
+    int c;
     if (x->subregion != y->subregion)
         return x->subregion < y->subregion ? -1 : 1;
-    if (x->score != y->score)
-        return x->score > y->score ? -1 : 1;
+    if ((c = rank_desc(x->primary, y->primary)) != 0 ||
+        (c = rank_desc(x->tiebreak, y->tiebreak)) != 0)
+        return c;
     if (x->requested != y->requested)
         return x->requested < y->requested ? -1 : 1;
     return strcmp(x->id, y->id); /* ids are unique: the order is total */
@@ -30,6 +39,17 @@ static int rank_is_candidate(const rules_config *cfg,
 {
     return res->eligible[a] && res->score[a] >= cfg->threshold &&
            plan->inside[a];
+}
+
+/* Scores are exact in a double: hundredths of at most 1e15 points. */
+static rank_key rank_key_of(const inputs *in, const rules_results *res,
+                            size_t a)
+{
+    const application *app = &in->apps[a];
+    return (rank_key){app->subregion,
+                      res->rank ? res->rank[a] : (double)res->score[a],
+                      res->tiebreak ? res->tiebreak[a] : 0.0, app->requested,
+                      app->id, a};
 }
 
 int rank_build(const inputs *in, const rules_config *cfg,
@@ -47,13 +67,9 @@ int rank_build(const inputs *in, const rules_config *cfg,
         return diag_add(d, DIAG_OSERR, "out of memory");
     }
     size_t n = 0;
-    for (size_t a = 0; a < in->n_apps; a++) {
-        if (!rank_is_candidate(cfg, res, plan, a))
-            continue;
-        const application *app = &in->apps[a];
-        keys[n++] = (rank_key){app->subregion, res->score[a], app->requested,
-                               app->id, a};
-    }
+    for (size_t a = 0; a < in->n_apps; a++)
+        if (rank_is_candidate(cfg, res, plan, a))
+            keys[n++] = rank_key_of(in, res, a);
     qsort(keys, n, sizeof *keys, rank_cmp);
     r->n = n;
     size_t s = 0;

@@ -294,6 +294,19 @@ void rules_push_funcpos(struct rules *r, int fn)
         lua_pushstring(r->L, r->path);
 }
 
+int rules_func_error(struct rules *r, diag *d, int fn, const char *fmt, ...)
+{
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    rules_push_funcpos(r, fn);
+    int st = diag_add(d, DIAG_DATA, "%s: %s", lua_tostring(r->L, -1), msg);
+    lua_pop(r->L, 1);
+    return st;
+}
+
 /* Reports a Lua error that escaped a protected body: the glue code ran out
  * of memory, or a bug raised an error the body did not expect. */
 static int report_escaped(rules_job *job, int status)

@@ -23,8 +23,8 @@
 #define MAX_POINTS 1e13 /* threshold bound: keeps llround(x * 100) exact */
 
 static const char *const top_keys[] = {
-    "allocate", "checks", "criteria", "fields", "program",
-    "schedule", "split", "threshold", NULL
+    "allocate", "checks", "criteria", "fields", "grid_total", "program",
+    "rank", "schedule", "split", "threshold", "tiebreak", NULL
 };
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -77,7 +77,7 @@ const char **rules_cfg_sorted_keys(lua_State *L, int t, size_t *n,
     return keys;
 }
 
-static int allowed(const char *key, const char *const *names)
+int rules_cfg_allowed(const char *key, const char *const *names)
 {
     for (; *names; names++)
         if (strcmp(key, *names) == 0)
@@ -94,7 +94,7 @@ int rules_cfg_keys(struct rules *r, diag *d, int t, const char *const *names,
     const char **keys = rules_cfg_sorted_keys(L, t, &n, &other);
     int st = DIAG_OK;
     for (size_t i = 0; i < n; i++)
-        if (!allowed(keys[i], names))
+        if (!rules_cfg_allowed(keys[i], names))
             st = rules_cfg_err(r, d, "unknown key '%s' in %s", keys[i], where);
     if (other)
         st = rules_cfg_err(r, d,
@@ -230,20 +230,66 @@ static int parse_program(struct rules *r, diag *d, int t)
     return st;
 }
 
-static int parse_split(struct rules *r, diag *d, int t, int funcs)
+/* An optional function (split, rank, tiebreak): stored at its slot of
+ * the funcs table, *has set when present. */
+static int parse_hook(struct rules *r, diag *d, int t, int funcs,
+                      const char *key, int which, int *has)
 {
-    int type = rules_cfg_get(r->L, t, "split");
-    r->cfg.has_split = type == LUA_TFUNCTION;
+    static const char *const shapes[] = {
+        "", "(subregions, ctx)", "(app, ctx) returning a number",
+        "(app, ctx) returning a number"
+    };
+    int type = rules_cfg_get(r->L, t, key);
+    *has = type == LUA_TFUNCTION;
     if (type == LUA_TFUNCTION) {
-        size_t slot = r->cfg.n_checks + r->cfg.n_criteria + 1;
-        lua_rawseti(r->L, funcs, (lua_Integer)slot);
+        lua_rawseti(r->L, funcs, rules_slot(r, which));
         return DIAG_OK;
     }
     lua_pop(r->L, 1);
     if (type != LUA_TNIL)
-        return rules_cfg_err(r, d,
-                             "'split' must be a function (subregions, ctx)");
+        return rules_cfg_err(r, d, "'%s' must be a function %s", key,
+                             shapes[which]);
     return DIAG_OK;
+}
+
+static int64_t grid_sum(const struct rules *r)
+{
+    int64_t sum = 0;
+    for (size_t i = 0; i < r->cfg.n_criteria; i++)
+        sum += r->criteria[i].max;
+    return sum;
+}
+
+/* grid_total: the maxima must add up to it.  Declaring it turns the
+ * warning about a grid not on 100 into a checked promise. */
+static int parse_grid_total(struct rules *r, diag *d, int t)
+{
+    double x;
+    int got = rules_cfg_number(r, d, t, "grid_total", NULL, &x);
+    r->cfg.grid_total = 0;
+    if (got <= 0)
+        return got < 0 ? DIAG_DATA : DIAG_OK;
+    if (!(x > 0 && x <= MAX_POINTS) || llround(x * 100) < 1)
+        return rules_cfg_err(r, d, "'grid_total' must be a number > 0");
+    r->cfg.grid_total = llround(x * 100);
+    int64_t sum = grid_sum(r);
+    if (r->cfg.n_criteria && sum != r->cfg.grid_total)
+        return rules_cfg_err(r, d,
+                             "the criteria's maxima add up to %g, not "
+                             "grid_total = %g", (double)sum / 100, x);
+    return DIAG_OK;
+}
+
+size_t rules_warnings(const rules *r, diag *w)
+{
+    int64_t sum = grid_sum(r);
+    if (r->cfg.grid_total || !r->cfg.n_criteria || sum == 10000)
+        return 0;
+    diag_add(w, DIAG_DATA,
+             "%s: warning: the criteria's maxima add up to %g, not 100 "
+             "(declare grid_total = %g if that is intended)",
+             r->path, (double)sum / 100, (double)sum / 100);
+    return 1;
 }
 
 int rules_config_parse(struct rules *r, diag *d, int t)
@@ -260,9 +306,17 @@ int rules_config_parse(struct rules *r, diag *d, int t)
     st = rules_keep_status(st, rules_cfg_checks(r, d, t, funcs));
     st = rules_keep_status(st, rules_cfg_criteria(r, d, t, funcs));
     st = rules_keep_status(st, parse_threshold(r, d, t));
-    st = rules_keep_status(st, rules_cfg_allocate(r, d, t));
-    st = rules_keep_status(st, rules_cfg_schedule(r, d, t));
-    st = rules_keep_status(st, parse_split(r, d, t, funcs));
+    st = rules_keep_status(st, rules_cfg_allocate(r, d, t, funcs));
+    st = rules_keep_status(st, rules_cfg_schedule(r, d, t, funcs));
+    st = rules_keep_status(st, parse_grid_total(r, d, t));
+    st = rules_keep_status(st, parse_hook(r, d, t, funcs, "split",
+                                          RULES_SLOT_SPLIT,
+                                          &r->cfg.has_split));
+    st = rules_keep_status(st, parse_hook(r, d, t, funcs, "rank",
+                                          RULES_SLOT_RANK, &r->cfg.has_rank));
+    st = rules_keep_status(st, parse_hook(r, d, t, funcs, "tiebreak",
+                                          RULES_SLOT_TIEBREAK,
+                                          &r->cfg.has_tiebreak));
     if (st != DIAG_OK)
         return st;
     r->funcs_ref = luaL_ref(L, LUA_REGISTRYINDEX);

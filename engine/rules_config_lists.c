@@ -268,11 +268,29 @@ static int check_shares(struct rules *r, diag *d, size_t n)
     return DIAG_OK;
 }
 
-int rules_cfg_schedule(struct rules *r, diag *d, int t)
+/* A schedule function: its instalments are asked per application in
+ * rules_evaluate (rules_schedule.c). */
+static int schedule_function(struct rules *r, int t, int funcs)
+{
+    rules_cfg_get(r->L, t, "schedule");
+    lua_rawseti(r->L, funcs, rules_slot(r, RULES_SLOT_SCHEDULE));
+    r->cfg.has_schedule_fn = 1;
+    r->cfg.instalments = NULL;
+    r->cfg.n_instalments = 0;
+    return DIAG_OK;
+}
+
+int rules_cfg_schedule(struct rules *r, diag *d, int t, int funcs)
 {
     lua_State *L = r->L;
     size_t n;
-    int st = rules_cfg_list(r, d, t, "schedule", &n, "{ label=, share=, at= }");
+    if (rules_cfg_get(L, t, "schedule") == LUA_TFUNCTION) {
+        lua_pop(L, 1);
+        return schedule_function(r, t, funcs);
+    }
+    lua_pop(L, 1);
+    int st = rules_cfg_list(r, d, t, "schedule", &n,
+                            "{ label=, share=, at= }");
     int list = lua_gettop(L);
     if (!st && lua_isnil(L, list))
         st = default_schedule(r, d);

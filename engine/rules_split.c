@@ -64,17 +64,13 @@ static int bad_split(split_job *sj, const char *fmt, ...)
 /* "rules/x.lua:40: split returned ...", positioned at split's definition. */
 static int bad_split(split_job *sj, const char *fmt, ...)
 {
-    struct rules *r = sj->job.r;
     char msg[400];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    rules_push_funcpos(r, S_FUNC);
-    int st = diag_add(sj->job.d, DIAG_DATA, "%s: split returned %s",
-                      lua_tostring(r->L, -1), msg);
-    lua_pop(r->L, 1);
-    return st;
+    return rules_func_error(sj->job.r, sj->job.d, S_FUNC, "split returned %s",
+                            msg);
 }
 
 static long find_name(const inputs *in, const char *name)
@@ -154,10 +150,9 @@ static int split_body(lua_State *L)
     split_job *sj = lua_touserdata(L, 1);
     struct rules *r = sj->job.r;
     luaL_checkstack(L, RULES_STACK, NULL);
-    size_t slot = r->cfg.n_checks + r->cfg.n_criteria + 1;
     lua_pushcfunction(L, rules_msgh);
     lua_rawgeti(L, LUA_REGISTRYINDEX, r->funcs_ref);
-    lua_rawgeti(L, -1, (lua_Integer)slot);
+    lua_rawgeti(L, -1, rules_slot(r, RULES_SLOT_SPLIT));
     lua_remove(L, -2); /* the split function is now at S_FUNC */
     lua_pushvalue(L, S_FUNC);
     push_subregions(L, sj->in);

@@ -4,7 +4,9 @@
  * laid onto the application's dates: instalment i falls due `at` of the
  * way through the project, start + round(at * months) months, but never
  * after the project's last day (start + months - 1 day), and belongs to
- * that date's fiscal year. Allocation needs the plan to know which
+ * that date's fiscal year. A schedule *function* gives each application
+ * its own instalments (rules_results.dues), placed the same way, or on
+ * the date the rule gave. Allocation needs the plan to know which
  * years a grant will draw on; schedule turns it into disbursements once
  * the grant is known. An application without a start date is planned from
  * the program's first day. */
@@ -21,7 +23,7 @@
 typedef struct plan_instalment {
     cal_date due;
     int32_t year;        /* fiscal-year index in the program, -1 outside */
-    uint32_t label;      /* index into rules_config.instalments */
+    uint32_t label;      /* index into plan_set.labels */
 } plan_instalment;
 
 typedef struct plan_set {
@@ -32,11 +34,25 @@ typedef struct plan_set {
                                 in millionths, contiguous for apportion() */
     unsigned char *inside;   /* n_apps: 1 when every instalment falls
                                 inside the program's fiscal years */
+    const char **labels;     /* the instalments' labels: the schedule
+                                table's, in order, or the label table of
+                                the schedule function's results */
+    size_t n_labels;
 } plan_set;
 
-int plan_build(const inputs *in, const rules_config *cfg, plan_set *p,
-               diag *d);
+/* Builds every application's plan from the schedule function's results
+ * when the rule file has one (res->first_due), else from the schedule
+ * table of cfg.  res may be NULL with a table schedule; when given, it
+ * must outlive the plan (the labels are its strings). */
+int plan_build(const inputs *in, const rules_config *cfg,
+               const rules_results *res, plan_set *p, diag *d);
 void plan_free(plan_set *p);
+
+/* The text of an instalment's label (plan_instalment.label). */
+static inline const char *plan_label(const plan_set *p, uint32_t label)
+{
+    return label < p->n_labels ? p->labels[label] : "";
+}
 
 /* Number of instalments of an application. */
 static inline size_t plan_count(const plan_set *p, size_t app)

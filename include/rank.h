@@ -1,9 +1,12 @@
 /* rank: orders the fundable applications inside each sub-region.
  *
  * A candidate passed every check, reached the threshold and has a plan
- * inside the program. Candidates are ordered by score (highest first),
- * then by the smaller request, then by id (byte order), so the order is
- * total and the same on every run. */
+ * inside the program. Candidates are ordered by score (highest first) or,
+ * when the rule file has rank(), by its key (highest first); then by the
+ * tiebreak() key when there is one (highest first); then by the smaller
+ * request, then by id (byte order), so the order is total and the same on
+ * every run. The keys were computed by rules_evaluate: ranking calls no
+ * Lua. */
 #ifndef ALLIANCE_RANK_H
 #define ALLIANCE_RANK_H
 

@@ -165,14 +165,20 @@ return {
       label = "Réalisme du budget (coût par personne rejointe)",
       max = 10,
       score = function(app)
+        -- the cost per person reached, then 60 % the committee's grade of
+        -- the budget (evaluations.csv), which reads it line by line; without
+        -- a grade, the cost per person alone
         local personnes = app.personnes_rejointes
-        if personnes == nil or personnes <= 0 then return 0 end
-        return A.points_by_table(app.total_cost / personnes, {
-          { max = 1000, points = 10 },
-          { max = 2000, points = 7 },
-          { max = 4000, points = 4 },
-          { points = 1 },
-        })
+        local par_personne = 0
+        if personnes ~= nil and personnes > 0 then
+          par_personne = A.points_by_table(app.total_cost / personnes, {
+            { max = 1000, points = 10 },
+            { max = 2000, points = 7 },
+            { max = 4000, points = 4 },
+            { points = 1 },
+          })
+        end
+        return A.with_grades(app, "realisme_budget", par_personne, 0.6)
       end,
     },
   },

@@ -173,8 +173,12 @@ return {
       label = "Partenariat et concertation",
       max = 15,
       score = function(app)
-        -- 1.875 point per partner organisation, 15 from 8 partners
-        return A.scale(app.partenaires, 0, 8, 15)
+        -- 1.875 point per partner organisation, 15 from 8 partners, averaged
+        -- with the committee's grade of the partnership (evaluations.csv):
+        -- partners on paper are not a working partnership. Not graded yet:
+        -- the count of partners alone.
+        local partenaires = A.scale(app.partenaires, 0, 8, 15)
+        return A.with_grades(app, "partenariat", partenaires, 0.5)
       end,
     },
     {

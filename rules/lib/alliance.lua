@@ -103,6 +103,22 @@ function A.points_by_table(value, rows)
   return 0
 end
 
+-- Points that combine what the rule computes with the selection committee's
+-- grades of the criterion (app.grades[id], from evaluations.csv):
+-- (1 - weight) * computed + weight * the committee's mean. An application the
+-- committee has not graded keeps its computed points: it is neither helped
+-- nor penalised for a missing grade. The engine clamps the result to the
+-- criterion's max.
+--   score = function(app)
+--     return A.with_grades(app, "partenariat", A.scale(app.partenaires, 0, 8, 15), 0.5)
+--   end
+function A.with_grades(app, id, computed, weight)
+  local grade = app.grades and app.grades[id]
+  if grade == nil or grade.n == 0 then return computed end
+  weight = weight or 0.5
+  return (1 - weight) * computed + weight * grade.mean
+end
+
 -- Ready-made eligibility tests. Each returns true, or false and a reason in
 -- French quoting the figures, as a check's test must:
 --   test = function(app) return A.max_share(app, 80) end
