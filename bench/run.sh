@@ -24,5 +24,18 @@ bench_load() {
     "$build/bench/bench_load" "$data" 3 100
 }
 
+# STORE: the run store's write of a 100 000-application run (every row,
+# one transaction, the commit); target 2 s on one core.
+bench_store() {
+    sd="$build/bench/store_data"
+    if [ ! -f "$sd/applications.csv" ] ||
+        [ "$top/bench/gen_apps.py" -nt "$sd/applications.csv" ]; then
+        /usr/bin/python3 "$top/bench/gen_apps.py" "$sd" 100000
+    fi
+    "$build/bench/bench_store" "$sd" "$top/rules/monteregie.lua" \
+        "$top/rules/lib" "$build/bench/store.db" 3 2
+}
+
 bench_data
 bench_load
+bench_store

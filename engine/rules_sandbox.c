@@ -5,8 +5,9 @@
  * or replaced: no io, os, debug, package, coroutine; no dofile, loadfile,
  * string.dump; load accepts text only; require reads rules/lib only;
  * setmetatable refuses finalizers (__gc); table.move pays for its C loop
- * in instructions; collectgarbage only counts; print goes to stderr;
- * math.random has a fixed seed. */
+ * in instructions; string.find, match, gmatch and gsub run on a matcher
+ * that pays for its backtracking (rules_pattern.c); collectgarbage only
+ * counts; print goes to stderr; math.random has a fixed seed. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <lualib.h>
 
 #include "rules_internal.h"
+#include "rules_pattern.h"
 
 /* Registry keys (their addresses are unique light userdata). */
 static const char loaded_key = 'L';  /* table: module name -> value */
@@ -227,6 +229,11 @@ static void seed_random(lua_State *L)
     lua_pop(L, 1);
 }
 
+void rules_sandbox_push_loaded(lua_State *L)
+{
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &loaded_key);
+}
+
 void rules_sandbox_open(struct rules *r)
 {
     lua_State *L = r->L;
@@ -242,6 +249,7 @@ void rules_sandbox_open(struct rules *r)
     lua_getglobal(L, LUA_STRLIBNAME);
     lua_pushnil(L);
     lua_setfield(L, -2, "dump");
+    rules_pattern_open(L); /* also the methods: ("x"):find() */
     lua_pop(L, 1);
     lua_getglobal(L, LUA_TABLIBNAME);
     wrap_field(L, "move", safe_move);

@@ -1,0 +1,132 @@
+/* Private to the store module (store*.c): see include/store.h. */
+#ifndef ALLIANCE_STORE_INTERNAL_H
+#define ALLIANCE_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hash.h"
+#include "store.h"
+
+/* The statements of store_begin_run, prepared once per connection and
+ * reused (sqlite3_reset) for every row. */
+enum store_stmt_id {
+    STORE_INS_RUN,
+    STORE_INS_FILE,
+    STORE_INS_CHECK,
+    STORE_INS_CRITERION,
+    STORE_INS_SUB,
+    STORE_INS_CELL,
+    STORE_INS_APP,
+    STORE_INS_DECISION,
+    STORE_INS_FAILURE,
+    STORE_INS_INSTALMENT,
+    STORE_N_STMTS
+};
+
+struct store {
+    sqlite3 *db;
+    char *path;
+    int busy_ms;
+    int in_txn;                       /* a write transaction is open */
+    sqlite3_stmt *stmt[STORE_N_STMTS];
+};
+
+/* store_schema.c */
+extern const char *const *const store_migrations[];
+extern const size_t store_n_migrations;
+
+/* Records the failure of a SQLite call as a diag message naming the
+ * database and what was being done, with the status it maps to
+ * (busy -> DIAG_TEMPFAIL, ...). Returns that status. */
+int store_fail(store *s, diag *d, int sqlrc, const char *what);
+
+/* Runs constant SQL (one or more statements, no values) through
+ * sqlite3_prepare_v2, statement by statement. */
+int store_exec(store *s, const char *sql, diag *d);
+
+/* Prepares a read query (finalize it after use). */
+int store_prepare(store *s, const char *sql, sqlite3_stmt **st, diag *d);
+
+/* One of the cached insert statements, reset with its bindings cleared;
+ * NULL when it cannot be prepared (recorded in d, *rc set). */
+sqlite3_stmt *store_stmt(store *s, enum store_stmt_id which, diag *d,
+                         int *rc);
+
+/* Steps an insert or update to SQLITE_DONE. */
+int store_step_done(store *s, sqlite3_stmt *st, const char *what, diag *d);
+
+/* BEGIN IMMEDIATE: takes the write lock now, so waiting for another
+ * writer happens here (up to the busy timeout), never halfway through. */
+int store_begin(store *s, diag *d);
+
+/* Binding helpers: the first failure is kept in *err (SQLITE_OK until
+ * then), so a row's bindings are checked once, by store_row_done. Text
+ * and blobs are SQLITE_STATIC: callers keep them alive until the step.
+ * NULL text binds NULL; a blob of 0 bytes binds an empty blob. */
+void store_bind_i64(sqlite3_stmt *st, int col, int64_t v, int *err);
+void store_bind_str(sqlite3_stmt *st, int col, const char *v, int *err);
+void store_bind_blob(sqlite3_stmt *st, int col, const void *p, size_t n,
+                     int *err);
+
+/* Steps the bound statement to SQLITE_DONE, unless a binding failed. */
+int store_row_done(store *s, sqlite3_stmt *st, int err, const char *what,
+                   diag *d);
+
+/* Strings copied out of statements, freed at once. */
+struct store_bag {
+    char **v;
+    size_t n, cap;
+};
+
+/* A copy of text ("" for NULL) owned by b, or NULL when out of memory. */
+const char *store_bag_keep(struct store_bag *b, const unsigned char *text);
+void store_bag_free(struct store_bag *b);
+
+/* Column col of a store_run query (STORE_RUN_COLUMNS) into r, strings
+ * pointing into the statement, or into bag when bag is not NULL.
+ * Returns 0, or -1 when out of memory. */
+#define STORE_RUN_COLUMNS                                                   \
+    "id, started_at, finished_at, engine_version, program, inputs_dir,"     \
+    " rules_path, lib_dir, out_dir, status, exit_status, error, replay_of," \
+    " first_year, n_years, threshold, leftover, n_apps, n_eligible,"        \
+    " n_ranked, n_granted, n_funded, n_partial, n_waitlisted, n_below,"     \
+    " n_ineligible, n_overridden, granted, envelope"
+int store_run_from_row(sqlite3_stmt *st, store_run *r, struct store_bag *bag);
+
+/* Writes a successful run's results as rows of run `run`, inside the
+ * open transaction (store_results.c). */
+int store_write_results(store *s, int64_t run, const output_data *o,
+                        const rank_order *order, diag *d);
+
+/* The files of a run with their SHA-256 (store_files.c). */
+typedef struct store_hashed {
+    const char *role;          /* "input", "rules", "lib" */
+    char *name, *path;         /* path absolute when it resolves */
+    char sha256[HASH_SHA256_HEX];
+} store_hashed;
+
+typedef struct store_hashes {
+    store_hashed *v;
+    size_t n, cap;
+} store_hashes;
+
+/* Hashes the input files present in m->inputs_dir, the rule file and the
+ * library files m->rules required. strict (a successful run): a file
+ * that cannot be read is an error; otherwise it is left out. */
+int store_hash_run(store_hashes *h, const store_run_meta *m, int strict,
+                   diag *d);
+void store_hashes_free(store_hashes *h);
+
+/* realpath(path), or a copy of path when it does not resolve; NULL when
+ * path is NULL or memory runs out. */
+char *store_abspath(const char *path);
+
+/* Little-endian packing of the BLOB columns. */
+void store_put_i32(unsigned char *p, int32_t v);
+void store_put_i64(unsigned char *p, int64_t v);
+int32_t store_get_i32(const unsigned char *p);
+int64_t store_get_i64(const unsigned char *p);
+
+#endif

@@ -1,0 +1,292 @@
+/* Unit tests of the store module, writing side: opening, the schema and
+ * its migrations, recording a run in one transaction, failed runs, the
+ * busy timeout, and the rules library files a rule file required.
+ * Reading (explain, diff, compare, replay's check) is in
+ * test_store_read.c. */
+#include <sys/stat.h>
+
+#include "test_store_fixture.h"
+
+static void set_user_version(const char *db, int v)
+{
+    sqlite3 *h;
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v);
+    if (sqlite3_open(db, &h) == SQLITE_OK)
+        sqlite3_exec(h, sql, NULL, NULL, NULL);
+    sqlite3_close(h);
+}
+
+TEST(open_creates_schema_in_wal_mode)
+{
+    store_fx f;
+    sfx_files(&f);
+    store *s = sfx_open(&f);
+    CHECK(s != NULL);
+    if (s) {
+        CHECK_INT(store_version(s), STORE_SCHEMA_VERSION);
+        store_close(s);
+    }
+    CHECK_INT(sfx_int(f.db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    CHECK_INT(sfx_int(f.db, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+    CHECK_INT(sfx_int(f.db, "SELECT count(*) FROM sqlite_master WHERE name IN"
+                            " ('run', 'run_file', 'application', 'decision',"
+                            " 'check_failure', 'instalment', 'subregion',"
+                            " 'envelope_cell', 'rule_check', 'rule_criterion')"), 10);
+    /* opening again migrates nothing and keeps the version */
+    s = sfx_open(&f);
+    CHECK(s != NULL);
+    store_close(s);
+    CHECK_INT(sfx_int(f.db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    sfx_cleanup(&f);
+}
+
+TEST(open_failures_have_their_status)
+{
+    store_fx f;
+    sfx_files(&f);
+    diag d;
+    diag_init(&d);
+    store *s;
+    char path[160];
+    snprintf(path, sizeof path, "%s/none.db", f.dir);
+    CHECK_INT(store_open(&s, path, STORE_READ, 0, &d), DIAG_NOINPUT);
+    CHECK(s == NULL);
+    CHECK_CONTAINS(diag_text(&d), "no run store");
+    diag_clear(&d);
+    /* a store under a regular file cannot be created */
+    snprintf(path, sizeof path, "%s/x.db", f.rules);
+    CHECK_INT(store_open(&s, path, STORE_WRITE, 0, &d), DIAG_CANTCREAT);
+    diag_clear(&d);
+    /* a file that is not a database */
+    CHECK_INT(store_open(&s, f.rules, STORE_READ, 0, &d), DIAG_DATA);
+    CHECK_CONTAINS(diag_text(&d), "not an alliance run store");
+    diag_clear(&d);
+    /* a store from a newer alliance is refused, not damaged */
+    store_close(sfx_open(&f));
+    set_user_version(f.db, STORE_SCHEMA_VERSION + 1);
+    CHECK_INT(store_open(&s, f.db, STORE_WRITE, 0, &d), DIAG_CONFIG);
+    CHECK_CONTAINS(diag_text(&d), "newer");
+    diag_free(&d);
+    sfx_cleanup(&f);
+}
+
+TEST(open_migrates_an_empty_database)
+{
+    store_fx f;
+    sfx_files(&f);
+    set_user_version(f.db, 0); /* an empty SQLite file at version 0 */
+    store *s = sfx_open(&f);
+    CHECK(s != NULL);
+    store_close(s);
+    CHECK_INT(sfx_int(f.db, "SELECT count(*) FROM sqlite_master WHERE name = 'run'"), 1);
+    sfx_cleanup(&f);
+}
+
+TEST(records_every_result)
+{
+    store_fx f;
+    sfx_files(&f);
+    CHECK_INT(sfx_build(&f, 5000000), 0);
+    CHECK_INT(fx_status(&f.p, 1), DECISION_WAITLISTED);
+    store *s = sfx_open(&f);
+    int64_t id = s ? sfx_record(&f, s) : 0;
+    CHECK_INT(id, 1);
+    store_close(s);
+    CHECK_INT(sfx_int(f.db, "SELECT count(*) FROM run WHERE status = 'ok'"
+                            " AND exit_status = 0 AND error IS NULL"), 1);
+    CHECK_INT(sfx_int(f.db, "SELECT n_apps * 1000 + n_ranked * 100 + n_granted * 10"
+                            " + n_ineligible FROM run"), 4321);
+    CHECK_INT(sfx_int(f.db, "SELECT granted FROM run"), 9000000);
+    CHECK_INT(sfx_int(f.db, "SELECT envelope FROM run"), 12000000);
+    CHECK_INT(sfx_int(f.db, "SELECT count(*) FROM application"), 4);
+    CHECK_INT(sfx_int(f.db, "SELECT count(*) FROM decision"), 4);
+    CHECK_INT(sfx_int(f.db, "SELECT count(*) FROM instalment"), 4);
+    CHECK_INT(sfx_int(f.db, "SELECT sum(amount) FROM instalment"), 9000000);
+    CHECK_INT(sfx_int(f.db, "SELECT count(*) FROM check_failure WHERE app = 3"
+                            " AND reason = 'hors du territoire'"), 1);
+    CHECK_INT(sfx_int(f.db, "SELECT count(*) FROM subregion"), 2);
+    CHECK_INT(sfx_int(f.db, "SELECT count(*) FROM envelope_cell"), 4);
+    CHECK_INT(sfx_int(f.db, "SELECT sum(granted + to_reserve) FROM envelope_cell"), 12000000);
+    CHECK_INT(sfx_int(f.db, "SELECT count(*) FROM run_file"), 4);
+    CHECK_INT(sfx_int(f.db, "SELECT count(*) FROM run_file WHERE role = 'rules'"
+                            " AND name = 'rules.lua' AND length(sha256) = 64"), 1);
+    CHECK_INT(sfx_int(f.db, "SELECT short_year FROM decision WHERE app = 1"), 2024);
+    CHECK_INT(sfx_int(f.db, "SELECT rank FROM decision WHERE app = 2"), 3);
+    CHECK_INT(sfx_int(f.db, "SELECT rank IS NULL FROM decision WHERE app = 3"), 1);
+    /* points: int32 little-endian hundredths, in criteria order */
+    CHECK_INT(sfx_int(f.db, "SELECT hex(points) = '68100000F00A0000'"
+                            " FROM decision WHERE app = 1"), 1);
+    sfx_cleanup(&f);
+}
+
+/* What the envelope had left at each turn: A1 saw it whole, A2 what A1
+ * left, and A3 the same (A2 took nothing); A4 never had a turn. */
+TEST(records_the_envelope_at_each_turn)
+{
+    store_fx f;
+    sfx_files(&f);
+    CHECK_INT(sfx_build(&f, 5000000), 0);
+    store *s = sfx_open(&f);
+    CHECK_INT(s ? sfx_record(&f, s) : 0, 1);
+    store_close(s);
+    /* 50 000 $ = 0x4C4B40 cents, 20 000 $ = 0x1E8480 */
+    CHECK_INT(sfx_int(f.db, "SELECT hex(envelope_left) = '404B4C0000000000404B4C0000000000'"
+                            " FROM decision WHERE app = 0"), 1);
+    CHECK_INT(sfx_int(f.db, "SELECT hex(envelope_left) = '80841E000000000080841E0000000000'"
+                            " FROM decision WHERE app = 1"), 1);
+    CHECK_INT(sfx_int(f.db, "SELECT hex(envelope_left) = '80841E000000000080841E0000000000'"
+                            " FROM decision WHERE app = 2"), 1);
+    CHECK_INT(sfx_int(f.db, "SELECT envelope_left IS NULL FROM decision WHERE app = 3"), 1);
+    sfx_cleanup(&f);
+}
+
+TEST(rollback_leaves_nothing)
+{
+    store_fx f;
+    sfx_files(&f);
+    CHECK_INT(sfx_build(&f, 5000000), 0);
+    store *s = sfx_open(&f);
+    output_data o = sfx_output(&f);
+    store_run_meta m = sfx_meta(&f);
+    diag d;
+    diag_init(&d);
+    int64_t id = 0;
+    CHECK_INT(s ? store_begin_run(s, &m, &o, &f.p.order, &id, &d) : -1, 0);
+    CHECK_INT(id, 1);
+    /* uncommitted: another connection sees no run */
+    CHECK_INT(sfx_int(f.db, "SELECT count(*) FROM run"), 0);
+    store_rollback(s);
+    store_close(s);
+    CHECK_INT(sfx_int(f.db, "SELECT count(*) FROM run"), 0);
+    CHECK_INT(sfx_int(f.db, "SELECT count(*) FROM application"), 0);
+    diag_free(&d);
+    sfx_cleanup(&f);
+}
+
+TEST(failed_run_is_recorded_alone)
+{
+    store_fx f;
+    sfx_files(&f);
+    store *s = sfx_open(&f);
+    store_run_meta m = sfx_meta(&f);
+    diag d;
+    diag_init(&d);
+    int64_t id = 0;
+    CHECK_INT(s ? store_record_failed(s, &m, DIAG_DATA,
+                                      "applications.csv:3:4: bad amount\n",
+                                      &id, &d) : -1, 0);
+    CHECK_INT(id, 1);
+    store_close(s);
+    CHECK_INT(sfx_int(f.db, "SELECT count(*) FROM run WHERE status = 'failed'"
+                            " AND exit_status = 65 AND error LIKE '%bad amount%'"
+                            " AND n_apps IS NULL"), 1);
+    CHECK_INT(sfx_int(f.db, "SELECT count(*) FROM run_file"), 4);
+    CHECK_INT(sfx_int(f.db, "SELECT count(*) FROM application"), 0);
+    diag_free(&d);
+    sfx_cleanup(&f);
+}
+
+/* Another connection holds the write lock: after the busy timeout the
+ * run gives up with DIAG_TEMPFAIL and writes nothing. */
+TEST(busy_beyond_the_timeout_is_tempfail)
+{
+    store_fx f;
+    sfx_files(&f);
+    CHECK_INT(sfx_build(&f, 5000000), 0);
+    store_close(sfx_open(&f));
+    sqlite3 *holder;
+    CHECK_INT(sqlite3_open(f.db, &holder), SQLITE_OK);
+    CHECK_INT(sqlite3_exec(holder, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    diag d;
+    diag_init(&d);
+    store *s = NULL;
+    CHECK_INT(store_open(&s, f.db, STORE_WRITE, 100, &d), 0);
+    output_data o = sfx_output(&f);
+    store_run_meta m = sfx_meta(&f);
+    int64_t id = 0;
+    CHECK_INT(s ? store_begin_run(s, &m, &o, &f.p.order, &id, &d) : -1,
+              DIAG_TEMPFAIL);
+    CHECK_CONTAINS(diag_text(&d), "locked");
+    CHECK_INT(id, 0);
+    sqlite3_exec(holder, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(holder);
+    /* once free, the same connection records the run */
+    diag_clear(&d);
+    CHECK_INT(s ? store_begin_run(s, &m, &o, &f.p.order, &id, &d) : -1, 0);
+    CHECK_INT(s ? store_commit(s, &d) : -1, 0);
+    CHECK_INT(sfx_int(f.db, "SELECT count(*) FROM run"), 1);
+    store_close(s);
+    diag_free(&d);
+    sfx_cleanup(&f);
+}
+
+TEST(required_library_files)
+{
+    diag d;
+    diag_init(&d);
+    rules *r = NULL;
+    CHECK_INT(rules_open(&r, "tests/data/rules/require_ok.lua",
+                         "tests/data/rules/lib", NULL, &d), 0);
+    char **paths = NULL;
+    size_t n = 0;
+    CHECK_INT(r ? rules_required_files(r, &paths, &n, &d) : -1, 0);
+    CHECK_INT(n, 2);
+    if (n == 2) {
+        CHECK_STR(paths[0], "tests/data/rules/lib/helpers.lua");
+        CHECK_STR(paths[1], "tests/data/rules/lib/sub/util.lua");
+    }
+    rules_required_free(paths, n);
+    rules_close(r);
+    /* a rule file requiring nothing */
+    CHECK_INT(rules_open(&r, "tests/data/rules/good.lua",
+                         "tests/data/rules/lib", NULL, &d), 0);
+    CHECK_INT(r ? rules_required_files(r, &paths, &n, &d) : -1, 0);
+    CHECK_INT(n, 0);
+    CHECK(paths == NULL);
+    rules_close(r);
+    diag_free(&d);
+}
+
+/* The required files are hashed with the run, named from the libdir. */
+TEST(records_the_library_files)
+{
+    store_fx f;
+    sfx_files(&f);
+    CHECK_INT(sfx_build(&f, 5000000), 0);
+    diag d;
+    diag_init(&d);
+    rules *r = NULL;
+    CHECK_INT(rules_open(&r, "tests/data/rules/require_ok.lua",
+                         "tests/data/rules/lib", NULL, &d), 0);
+    store *s = sfx_open(&f);
+    output_data o = sfx_output(&f);
+    store_run_meta m = sfx_meta(&f);
+    m.rules = r;
+    m.libdir = "tests/data/rules/lib";
+    int64_t id = 0;
+    CHECK_INT(s ? store_begin_run(s, &m, &o, &f.p.order, &id, &d) : -1, 0);
+    CHECK_INT(s ? store_commit(s, &d) : -1, 0);
+    store_close(s);
+    rules_close(r);
+    CHECK_INT(sfx_int(f.db, "SELECT count(*) FROM run_file WHERE role = 'lib'"
+                            " AND name IN ('helpers.lua', 'sub/util.lua')"
+                            " AND path LIKE '/%'"), 2);
+    diag_free(&d);
+    sfx_cleanup(&f);
+}
+
+int main(void)
+{
+    RUN(open_creates_schema_in_wal_mode);
+    RUN(open_failures_have_their_status);
+    RUN(open_migrates_an_empty_database);
+    RUN(records_every_result);
+    RUN(records_the_envelope_at_each_turn);
+    RUN(rollback_leaves_nothing);
+    RUN(failed_run_is_recorded_alone);
+    RUN(busy_beyond_the_timeout_is_tempfail);
+    RUN(required_library_files);
+    RUN(records_the_library_files);
+    return testlib_done("store");
+}
