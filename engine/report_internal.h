@@ -1,0 +1,173 @@
+/* report_internal: what engine/report*.c share; not a public contract.
+ *
+ * report.c           public API: clock, temporary file and rename, workbook
+ * report_cells.c     cell writers, formats, column widths, page setup
+ * report_labels.c    French and English labels, sheet names
+ * report_summary.c   Sommaire (tables and charts)
+ * report_ranking.c   one sheet per sub-region
+ * report_schedule.c  Versements
+ * report_rejected.c  Non retenues
+ * report_params.c    Paramètres and the file hashes
+ *
+ * Writers never stop on a libxlsxwriter error: the first one is kept in
+ * report_ctx.err (checked after each sheet), so the sheet code reads as a
+ * layout, not as error handling. Rows are written in increasing order on
+ * every sheet, as libxlsxwriter's constant_memory mode requires. */
+#ifndef ALLIANCE_REPORT_INTERNAL_H
+#define ALLIANCE_REPORT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <xlsxwriter.h>
+
+#include "hash.h"
+#include "output.h"
+#include "report.h"
+
+/* Room for an application's reasons (output_reasons) or failed checks. */
+#define REPORT_REASONS_MAX 8192
+
+/* Labels, each in French and English (report_labels.c). */
+typedef enum report_label {
+    RL_SHEET_SUMMARY, RL_SHEET_SCHEDULE, RL_SHEET_REJECTED, RL_SHEET_PARAMS,
+    RL_REPORT_TITLE, RL_PROGRAM, RL_RUN_ID, RL_RUN_DATE, RL_APPLICATIONS,
+    RL_SEC_ENVELOPE, RL_SEC_SUBREGIONS, RL_SEC_YEARS, RL_SEC_STATUS,
+    RL_SUBREGION, RL_FISCAL_YEAR, RL_TOTAL, RL_ENVELOPE, RL_REQUESTED,
+    RL_GRANTED, RL_UNSPENT, RL_CARRIED_IN, RL_REMAINING,
+    RL_CHART_SUBREGIONS, RL_CHART_YEARS,
+    RL_RANK, RL_ID, RL_ORGANISATION, RL_TITLE, RL_SCORE, RL_STATUS,
+    RL_REASONS, RL_JUSTIFICATION, RL_RANKING_OF,
+    RL_INSTALMENT_NO, RL_INSTALMENT, RL_DUE_DATE, RL_SCHEDULE_TITLE,
+    RL_TOTAL_OF, RL_REJECTED_TITLE, RL_FAILED_CHECKS,
+    RL_PARAMS_TITLE, RL_RULE_FILE, RL_FILE, RL_SHA256, RL_ENGINE_VERSION,
+    RL_XLSXWRITER_VERSION, RL_INPUT_FILE, RL_FILES, RL_ROLE, RL_THRESHOLD, RL_ON_OVERFLOW,
+    RL_MIN_PARTIAL, RL_GRID, RL_CRITERION, RL_LABEL, RL_MAX_POINTS,
+    RL_CHECKS, RL_CHECK, RL_SHARE, RL_AT, RL_SCHEDULE_BY_RULE,
+    RL_OVERFLOW_SKIP, RL_OVERFLOW_STOP, RL_OVERFLOW_PARTIAL,
+    RL_LEFTOVER, RL_LEFTOVER_RESERVE, RL_LEFTOVER_CARRY, RL_MAX_GRANT,
+    RL_MAX_PER_ORG, RL_NONE, RL_PAGE_FOOTER, RL_N_LABELS
+} report_label;
+
+/* Cell kinds, for formats and widths. */
+typedef enum report_kind {
+    RK_TEXT, RK_WRAP, RK_MONEY, RK_POINTS, RK_INT, RK_DATE, RK_N_KINDS
+} report_kind;
+
+/* Row styles: one per decision status (its fill colour), then plain. */
+#define RS_PLAIN DECISION_N_STATUSES
+#define RS_N (DECISION_N_STATUSES + 1)
+
+typedef struct report_formats {
+    lxw_format *title, *section, *header, *label, *datetime;
+    lxw_format *count_left, *points_left, *money_left; /* in a text column */
+    lxw_format *cell[RS_N][RK_N_KINDS];
+    lxw_format *total[RK_N_KINDS];  /* bold, top border */
+} report_formats;
+
+typedef struct report_hashes {
+    char rules[HASH_SHA256_HEX];
+    const char *input_names[5];
+    char input[5][HASH_SHA256_HEX];
+    size_t n_inputs;
+} report_hashes;
+
+typedef struct report_ctx {
+    lxw_workbook *wb;
+    const output_data *o;
+    const report_options *opt;
+    report_formats f;
+    report_hashes h;
+    char run_id[HASH_SHA256_HEX];
+    lxw_error err;           /* first libxlsxwriter error, LXW_NO_ERROR */
+    int oom;                 /* an allocation of ours failed */
+    char *reasons;           /* OUTPUT_REASONS_MAX bytes of scratch */
+    /* Applications in sheet order: by sub-region, then those on the
+     * sub-region's sheet by rank, then below threshold by score, then
+     * ineligible, ties by id. */
+    size_t *order;
+    size_t *ranked_first;    /* n_sub + 1: the sub-region sheet's part */
+    size_t *rejected_first;  /* n_sub + 1: the Non retenues part */
+    char **sheet_name;       /* n_sub; NULL: no sheet (no application) */
+    const char *fixed_name[4];     /* the four fixed sheets' names */
+} report_ctx;
+
+/* A worksheet being written, and the widest cell seen in each column. */
+typedef struct report_sheet {
+    report_ctx *c;
+    lxw_worksheet *ws;
+    const char *name;
+    double *width;           /* characters, n_cols */
+    double *cap;             /* largest width, n_cols; wrap beyond it */
+    lxw_col_t n_cols;
+} report_sheet;
+
+/* report_labels.c */
+const char *report_text(const report_ctx *c, report_label k);
+const char *report_status_text(const report_ctx *c, decision_status s);
+/* Sheet names: the fixed four, then one per sub-region with applications,
+ * cleaned to Excel's rules and unique. 0, or -1 when out of memory. */
+int report_sheet_names(report_ctx *c);
+void report_sheet_names_free(report_ctx *c);
+/* s without control characters (spaces instead), cut between characters
+ * to fit max bytes; for a page header or footer (hf), & doubled. */
+void report_clean_text(const char *s, char *out, size_t max, int hf);
+
+/* report_cells.c */
+int report_formats_init(report_ctx *c);
+int report_sheet_open(report_sheet *s, report_ctx *c, const char *name,
+                      lxw_col_t n_cols);
+int report_sheet_close(report_sheet *s, long header_row);
+void report_set_cap(report_sheet *s, lxw_col_t col, double cap);
+void rx_text(report_sheet *s, lxw_row_t r, lxw_col_t col, const char *text,
+             lxw_format *f);
+/* The same, without widening the column (titles, values that may spill
+ * over empty neighbours). */
+void rx_text_free(report_sheet *s, lxw_row_t r, lxw_col_t col,
+                  const char *text, lxw_format *f);
+void rx_money(report_sheet *s, lxw_row_t r, lxw_col_t col, int64_t cents,
+              lxw_format *f);
+void rx_points(report_sheet *s, lxw_row_t r, lxw_col_t col,
+               int64_t hundredths, lxw_format *f);
+void rx_int(report_sheet *s, lxw_row_t r, lxw_col_t col, int64_t v,
+            lxw_format *f);
+void rx_date(report_sheet *s, lxw_row_t r, lxw_col_t col, cal_date date,
+             lxw_format *f);
+/* The run clock, as a date and time. */
+void rx_run_time(report_sheet *s, lxw_row_t r, lxw_col_t col);
+/* A formula with its cached value, value in the kind's engine units
+ * (cents, hundredths of a point, or a count). */
+void rx_formula(report_sheet *s, lxw_row_t r, lxw_col_t col,
+                const char *formula, report_kind kind, int64_t value,
+                lxw_format *f);
+/* =SUM(first:last) down col, with its cached value. */
+void rx_sum(report_sheet *s, lxw_row_t r, lxw_col_t col, lxw_row_t first,
+            lxw_row_t last, report_kind kind, int64_t value, lxw_format *f);
+/* =SUM(first:last) across row r, written at col. */
+void rx_sum_row(report_sheet *s, lxw_row_t r, lxw_col_t col, lxw_col_t first,
+                lxw_col_t last, report_kind kind, int64_t value, lxw_format *f);
+/* A header row: labels in bold on a grey fill, wrapped. */
+void rx_header(report_sheet *s, lxw_row_t r, const char *const *labels,
+               lxw_col_t n);
+/* Keeps the first libxlsxwriter error. */
+void report_keep(report_ctx *c, lxw_error e);
+/* Row height for the longest wrapped text of a row. */
+void rx_row_lines(report_sheet *s, lxw_row_t r, size_t lines);
+size_t report_text_lines(const report_sheet *s, lxw_col_t col,
+                         const char *text);
+
+/* Sheets. Each returns 0 or -1; the reason is in c->err or c->oom. */
+int report_summary(report_ctx *c);
+int report_ranking(report_ctx *c, size_t sub);
+int report_schedule(report_ctx *c);
+int report_rejected(report_ctx *c);
+int report_params(report_ctx *c);
+
+/* report_params.c: hashes of the rule file and input files, run id. */
+int report_hashes_compute(report_ctx *c, diag *d);
+
+/* Helpers shared by the sheets. */
+int64_t report_requested(const report_ctx *c, size_t sub);
+const char *report_instalment_label(const report_ctx *c,
+                                    const disbursement *ds);
+
+#endif

@@ -1,0 +1,365 @@
+#!/usr/bin/python3
+"""Checks a run's report.xlsx with a real reader (openpyxl), against the
+CSV files of the same run and the files it read.
+
+usage: check_report.py OUT_DIR INPUTS_DIR RULES_FILE [--lang en]
+                       [--epoch SECONDS] [--text ID=ORGANISATION ...]
+
+Sheet names and order; each sub-region sheet's rows (ids, ranks, grants,
+statuses, one fill colour per status) and its SUM totals, formula and
+cached value, against decisions.csv and summary.csv; Versements: every
+instalment in its fiscal year's column with its date, SUBTOTAL per
+sub-region and for the region equal to summary.csv; Non retenues: every
+below-threshold and ineligible application with its failed checks;
+Sommaire's figures; Paramètres' SHA-256 against the files; frozen header,
+autofilter, print setup; no formula but the report's own sums; document
+properties, zip entry dates (deterministic) and well-formed XML parts. --epoch: the run clock
+(SOURCE_DATE_EPOCH) the document must carry. --text: an organisation
+that must come back as exactly that text (formula injection).
+Prints what it checked; exits 1 on the first problem.
+"""
+import csv
+import datetime
+import hashlib
+import os
+import re
+import sys
+import zipfile
+from xml.etree import ElementTree
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+
+LABELS = {
+    "fr": {"sheets": ("Sommaire", "Versements", "Non retenues", "Paramètres"),
+           "ranking": "Classement — ", "total_of": "Total — ", "total": "Total",
+           "id": "Dossier", "org": "Organisme", "status": "Statut", "rank": "Rang",
+           "requested": "Montant demandé", "granted": "Montant accordé",
+           "checks": "Vérifications échouées", "subregion": "Sous-région",
+           "envelope": "Enveloppe", "unspent": "Non dépensé", "due": "Date prévue",
+           "fy": "Exercice financier", "no": "N°", "run_id": "Identifiant du traitement",
+           "statuses": {"funded": "Financé", "partially_funded": "Financé en partie",
+                        "waitlisted": "En attente", "below_threshold": "Sous le seuil",
+                        "ineligible": "Non admissible",
+                        "overridden": "Décision du comité"}},
+    "en": {"sheets": ("Summary", "Disbursements", "Not retained", "Parameters"),
+           "ranking": "Ranking — ", "total_of": "Total — ", "total": "Total",
+           "id": "Application", "org": "Organisation", "status": "Status", "rank": "Rank",
+           "requested": "Requested", "granted": "Granted", "checks": "Failed checks",
+           "subregion": "Sub-region", "envelope": "Envelope", "unspent": "Unspent",
+           "due": "Due date", "fy": "Fiscal year", "no": "No.", "run_id": "Run identifier",
+           "statuses": {"funded": "Funded", "partially_funded": "Partially funded",
+                        "waitlisted": "Waitlisted", "below_threshold": "Below threshold",
+                        "ineligible": "Ineligible", "overridden": "Committee decision"}},
+}
+OWN_FORMULA = re.compile(r"^=(SUM|SUBTOTAL\(9,)\(?[A-Z]+[0-9]+:[A-Z]+[0-9]+\)$"
+                         r"|^=[A-Z]+[0-9]+([+-][A-Z]+[0-9]+)+$")
+FISCAL_YEAR = re.compile(r"^[0-9]{4}-[0-9]{4}$")
+
+
+def fail(msg):
+    print("FAIL:", msg)
+    sys.exit(1)
+
+
+def expect(cond, msg):
+    if not cond:
+        fail(msg)
+
+
+def cents(value):
+    """Cents of a CSV amount ("1234.56") or of a cell's number (dollars)."""
+    if isinstance(value, str):
+        whole, _, frac = value.partition(".")
+        sign = -1 if whole.startswith("-") else 1
+        return sign * (abs(int(whole)) * 100 + int((frac + "00")[:2]))
+    expect(isinstance(value, (int, float)), f"not a number: {value!r}")
+    return round(value * 100)
+
+
+def raw_text(value):
+    """The text behind a CSV cell neutralised against formulas ("'=x")."""
+    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
+        return value[1:]
+    return value
+
+
+def rows(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def sha256(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+class Run:
+    """The CSV side of the run: what the workbook must agree with."""
+
+    def __init__(self, out, inputs):
+        self.decisions = {d["id"]: d for d in rows(f"{out}/decisions.csv")}
+        self.disbursements = rows(f"{out}/disbursements.csv")
+        self.summary = rows(f"{out}/summary.csv")
+        self.sub_total = {s["subregion"]: s for s in self.summary
+                          if s["fiscal_year"] == "total" and s["subregion"] != "total"}
+        self.cell = {(s["subregion"], s["fiscal_year"]): s for s in self.summary}
+        self.years = [s["fiscal_year"] for s in self.summary
+                      if s["subregion"] == "total" and s["fiscal_year"] != "total"]
+        split = rows(f"{inputs}/split.csv")
+        self.sheets = [s["subregion"] for s in split
+                       if s.get("reserve", "").strip().lower() not in ("oui", "yes", "1", "true")]
+
+
+def header_columns(ws, row):
+    return {ws.cell(row, c).value: c for c in range(1, ws.max_column + 1)}
+
+
+def check_package(path, epoch, wb):
+    with zipfile.ZipFile(path) as z:
+        for info in z.infolist():
+            expect(info.date_time == (1980, 1, 1, 0, 0, 0),
+                   f"zip entry {info.filename} dated {info.date_time}")
+            try:  # a part that is not well-formed XML makes Excel repair
+                ElementTree.fromstring(z.read(info))
+            except ElementTree.ParseError as e:
+                fail(f"{info.filename}: {e}")
+        names = z.namelist()
+    expect("xl/charts/chart1.xml" in names and "xl/charts/chart2.xml" in names,
+           "the two charts are missing")
+    props = wb.properties
+    expect(props.creator == "alliance", f"author {props.creator!r}")
+    if epoch is not None:
+        when = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
+        expect(props.created == when.replace(tzinfo=None),
+               f"created {props.created}, expected {when}")
+        expect(props.modified == props.created, "modified is not the run clock")
+
+
+def check_print_setup(ws, header_rows):
+    expect(ws.page_setup.orientation == "landscape", f"{ws.title}: not landscape")
+    expect(ws.sheet_properties.pageSetUpPr.fitToPage, f"{ws.title}: not fit to page")
+    expect(ws.page_setup.fitToHeight == 0, f"{ws.title}: not one page wide only")
+    expect("&P" in (ws.oddFooter.center.text or ""), f"{ws.title}: no page number")
+    if header_rows:
+        expect(ws.print_title_rows == f"$1:${header_rows}",
+               f"{ws.title}: repeated rows {ws.print_title_rows}")
+        expect(ws.freeze_panes == f"A{header_rows + 1}",
+               f"{ws.title}: frozen at {ws.freeze_panes}")
+
+
+def check_formulas(wb):
+    """Every formula is one of the report's sums; no text became one."""
+    n = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    expect(OWN_FORMULA.match(str(c.value)),
+                           f"{ws.title}!{c.coordinate}: unexpected formula {c.value!r}")
+                    n += 1
+    return n
+
+
+def check_total(ws, wsv, row, col, first, want, what):
+    letter = get_column_letter(col)
+    formula = ws.cell(row, col).value
+    expect(formula == f"=SUM({letter}{first}:{letter}{row - 1})",
+           f"{ws.title}!{letter}{row}: {what} is {formula!r}, not a SUM of the rows")
+    got = cents(wsv.cell(row, col).value)
+    expect(got == want, f"{ws.title}: {what} total {got}, expected {want}")
+
+
+def check_ranking(ws, wsv, name, run, L, fills):
+    """One sub-region sheet; returns the ids it lists."""
+    expect(ws.cell(1, 1).value == L["ranking"] + name, f"{ws.title}: title {ws.cell(1, 1).value!r}")
+    cols = header_columns(ws, 2)
+    for key in ("rank", "id", "org", "requested", "granted", "status"):
+        expect(L[key] in cols, f"{ws.title}: no column {L[key]!r}")
+    last = ws.max_row
+    expect(ws.cell(last, 1).value == L["total"], f"{ws.title}: no total row")
+    status_of = {v: k for k, v in L["statuses"].items()}
+    ids, requested, granted = [], 0, 0
+    for r in range(3, last):
+        app = run.decisions.get(ws.cell(r, cols[L["id"]]).value)
+        expect(app is not None and app["subregion"] == name, f"{ws.title} row {r}: unknown application")
+        status = status_of.get(ws.cell(r, cols[L["status"]]).value)
+        expect(status == app["status"], f"{app['id']}: status {status}, decisions.csv {app['status']}")
+        expect(status not in ("below_threshold", "ineligible"), f"{app['id']} should be in the rejected sheet")
+        rank = ws.cell(r, cols[L["rank"]]).value
+        expect(str(rank or "") == app["rank"], f"{app['id']}: rank {rank}, decisions.csv {app['rank']}")
+        got = cents(wsv.cell(r, cols[L["granted"]]).value)
+        expect(got == cents(app["granted"]), f"{app['id']}: granted {got}")
+        org = ws.cell(r, cols[L["org"]])
+        expect(org.data_type == "s" and org.value == raw_text(app["organisation"]),
+               f"{app['id']}: organisation {org.value!r}")
+        money = ws.cell(r, cols[L["granted"]]).number_format
+        expect("#,##0.00" in money and "$" in money and "C0C" in money, f"money format {money!r}")
+        fill = ws.cell(r, cols[L["id"]]).fill.fgColor.rgb
+        expect(fills.setdefault(status, fill) == fill, f"{app['id']}: {status} in another colour")
+        ids.append(app["id"])
+        requested += cents(app["requested"])
+        granted += got
+    check_total(ws, wsv, last, cols[L["requested"]], 3, requested, "requested")
+    check_total(ws, wsv, last, cols[L["granted"]], 3, granted, "granted")
+    # summary.csv counts what each envelope paid: add what the reserve paid
+    # for this sub-region's committee overrides, if any
+    want = cents(run.sub_total[name]["granted"]) + sum(
+        cents(d["amount"]) for d in run.disbursements
+        if d["subregion"] == name and d.get("envelope", name) != name)
+    expect(granted == want, f"{name}: sheet grants {granted}, summary.csv {want}")
+    expect(ws.auto_filter.ref == f"A2:{get_column_letter(ws.max_column)}{last - 1}",
+           f"{ws.title}: autofilter {ws.auto_filter.ref}")
+    expect(all(ws.column_dimensions[get_column_letter(c)].width for c in range(1, ws.max_column + 1)),
+           f"{ws.title}: a column without a width")
+    check_print_setup(ws, 2)
+    return ids
+
+
+def subtotal_formula(ws, row, col, first, last):
+    letter = get_column_letter(col)
+    formula = ws.cell(row, col).value
+    expect(formula == f"=SUBTOTAL(9,{letter}{first}:{letter}{last})",
+           f"{ws.title}!{letter}{row}: {formula!r}")
+
+
+def check_schedule(ws, wsv, run, L):
+    cols = header_columns(ws, 2)
+    year_col = {fy: cols[fy] for fy in run.years}
+    paid = {(d["id"], d["instalment"]): d for d in run.disbursements}
+    first, n = 3, 0
+    for r in range(3, ws.max_row + 1):
+        label = ws.cell(r, 1).value
+        if label == L["total"]:
+            for fy, c in year_col.items():
+                subtotal_formula(ws, r, c, 3, r - 1)
+                want = cents(run.cell[("total", fy)]["granted"])
+                expect(cents(wsv.cell(r, c).value) == want, f"region total {fy}")
+            expect(r == ws.max_row, "rows after the region's total")
+            break
+        if label.startswith(L["total_of"]):
+            name = label[len(L["total_of"]):]
+            for fy, c in year_col.items():
+                subtotal_formula(ws, r, c, first, r - 1)
+                want = cents(run.cell[(name, fy)]["granted"])
+                expect(cents(wsv.cell(r, c).value) == want, f"{name} {fy}: subtotal")
+            first = r + 1
+            continue
+        d = paid.get((ws.cell(r, cols[L["id"]]).value, str(ws.cell(r, cols[L["no"]]).value)))
+        expect(d is not None, f"Versements row {r}: no such instalment")
+        due = wsv.cell(r, cols[L["due"]])
+        expect(isinstance(due.value, datetime.datetime) and due.number_format == "yyyy-mm-dd"
+               and due.value.date().isoformat() == d["due_date"], f"row {r}: due date {due.value!r}")
+        fy = ws.cell(r, cols[L["fy"]]).value
+        expect(FISCAL_YEAR.match(fy) and fy == d["fiscal_year"], f"row {r}: fiscal year {fy!r}")
+        amounts = {y: wsv.cell(r, c).value for y, c in year_col.items() if wsv.cell(r, c).value is not None}
+        expect(list(amounts) == [fy] and cents(amounts[fy]) == cents(d["amount"]),
+               f"row {r}: amounts {amounts}")
+        n += 1
+    expect(n == len(run.disbursements), f"{n} instalments, disbursements.csv has {len(run.disbursements)}")
+    check_print_setup(ws, 2)
+    return n
+
+
+def check_rejected(ws, run, L, check_labels):
+    cols = header_columns(ws, 2)
+    ids = []
+    for r in range(3, ws.max_row + 1):
+        app = run.decisions[ws.cell(r, cols[L["id"]]).value]
+        expect(app["status"] in ("below_threshold", "ineligible"), f"{app['id']} is {app['status']}")
+        failed = ws.cell(r, cols[L["checks"]]).value or ""
+        for part in app["reasons"].split("; "):
+            check_id = part.split(":")[0]
+            if check_id in check_labels:
+                expect(check_labels[check_id] in failed, f"{app['id']}: {check_id} not listed")
+        ids.append(app["id"])
+    check_print_setup(ws, 2)
+    return ids
+
+
+def check_summary(ws, wsv, run, L):
+    head = next((r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == L["subregion"]
+                 and ws.cell(r, 2).value == L["envelope"]), None)
+    expect(head, "Sommaire: no table of the money by sub-region")
+    for r in range(head + 1, ws.max_row + 1):
+        name = ws.cell(r, 1).value
+        if name == L["total"]:
+            for c in range(2, 6):
+                expect(str(ws.cell(r, c).value).startswith("=SUM("), f"Sommaire total {c}")
+            break
+        s = run.sub_total[name]
+        expect(cents(wsv.cell(r, 2).value) == cents(s["envelope"]), f"{name}: envelope")
+        expect(cents(wsv.cell(r, 4).value) == cents(s["granted"]), f"{name}: granted")
+        expect(ws.cell(r, 5).value == f"=B{r}-D{r}", f"{name}: unspent formula")
+        expect(cents(wsv.cell(r, 5).value) == cents(s["envelope"]) - cents(s["granted"]), f"{name}: unspent")
+    check_print_setup(ws, 0)
+
+
+def check_params(ws, inputs, rules_path):
+    values = {ws.cell(r, 2).value: ws.cell(r, 3).value for r in range(1, ws.max_row + 1)}
+    expect(values.get(os.path.basename(rules_path)) == sha256(rules_path), "rule file hash")
+    for name in ("applications.csv", "envelopes.csv", "split.csv", "evaluations.csv", "overrides.csv"):
+        path = f"{inputs}/{name}"
+        if os.path.exists(path):
+            expect(values.get(name) == sha256(path), f"{name}: hash")
+    expect(any(str(ws.cell(r, 3).value).startswith("=SUM(") for r in range(1, ws.max_row + 1)),
+           "criteria grid without its total")
+    # checks table: id in column A, label in B, after the grid
+    return {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)
+            if ws.cell(r, 1).value and ws.cell(r, 2).value}
+
+
+def check_texts(wb, texts):
+    for app_id, text in texts.items():
+        found = 0
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                if any(c.value == app_id for c in row):
+                    cell = next((c for c in row if c.value == text), None)
+                    expect(cell is not None and cell.data_type == "s",
+                           f"{ws.title}: {app_id}'s organisation is not the text {text!r}")
+                    found += 1
+        expect(found >= 1, f"{app_id}: organisation {text!r} not found as text")
+
+
+def main():
+    out, inputs, rules_path = sys.argv[1:4]
+    lang, epoch, texts = "fr", None, {}
+    args = sys.argv[4:]
+    while args:
+        opt, value = args[0], args[1]
+        args = args[2:]
+        if opt == "--lang":
+            lang = value
+        elif opt == "--epoch":
+            epoch = int(value)
+        elif opt == "--text":
+            key, _, text = value.partition("=")
+            texts[key] = text
+    L = LABELS[lang]
+    run = Run(out, inputs)
+    path = f"{out}/report.xlsx"
+    wb = openpyxl.load_workbook(path)
+    wbv = openpyxl.load_workbook(path, data_only=True)
+    want = [L["sheets"][0]] + run.sheets + list(L["sheets"][1:])
+    expect(wb.sheetnames == want, f"sheets {wb.sheetnames}, expected {want}")
+    check_package(path, epoch, wb)
+    fills, listed = {}, []
+    for name in run.sheets:
+        listed += check_ranking(wb[name], wbv[name], name, run, L, fills)
+    expect(len(set(fills.values())) == len(fills), f"statuses share a colour: {fills}")
+    check_labels = check_params(wb[L["sheets"][3]], inputs, rules_path)
+    rejected = check_rejected(wb[L["sheets"][2]], run, L, check_labels)
+    expect(sorted(listed + rejected) == sorted(run.decisions), "applications missing or listed twice")
+    n = check_schedule(wb[L["sheets"][1]], wbv[L["sheets"][1]], run, L)
+    check_summary(wb[L["sheets"][0]], wbv[L["sheets"][0]], run, L)
+    ids = [next((ws.cell(r, 2).value for r in range(1, 10) if ws.cell(r, 1).value == L["run_id"]), None)
+           for ws in (wb[L["sheets"][0]], wb[L["sheets"][3]])]
+    expect(ids[0] and ids[0] == ids[1], f"run ids {ids}")
+    formulas = check_formulas(wb)
+    check_texts(wb, texts)
+    print(f"checked: {len(wb.sheetnames)} sheets, {len(listed)} ranked and {len(rejected)} "
+          f"rejected applications, {n} instalments, {formulas} formulas")
+
+
+main()
