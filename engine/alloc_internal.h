@@ -34,4 +34,12 @@ void alloc_take(alloc_ctx *c, size_t row);
 /* Applies overrides.csv before the greedy pass. */
 int alloc_overrides(alloc_ctx *c, diag *d);
 
+/* Grants every sub-region as p proposes, after checking each grant
+ * (allocate_proposed.c). */
+int alloc_proposed(alloc_ctx *c, const alloc_proposer *p, diag *d);
+
+/* Caps and bookkeeping shared by both deciders (allocate.c). */
+void alloc_grant(alloc_ctx *c, size_t row, size_t app, int64_t g,
+                 decision *dec);
+
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "alloc_internal.h"
+#include "calendar.h"
 #include "money.h"
 
 static const char *const alloc_names[DECISION_N_STATUSES] = {
@@ -94,8 +95,8 @@ static int64_t alloc_target(const alloc_ctx *c, size_t app)
     return t;
 }
 
-static void alloc_grant(alloc_ctx *c, size_t row, size_t app, int64_t g,
-                        decision *dec)
+void alloc_grant(alloc_ctx *c, size_t row, size_t app, int64_t g,
+                 decision *dec)
 {
     alloc_take(c, row);
     dec->granted = g;
@@ -206,6 +207,14 @@ int alloc_run(const inputs *in, const rules_config *cfg,
               const rank_order *order, const split_grid *env,
               alloc_result *out, diag *d)
 {
+    return alloc_run_with(in, cfg, res, plan, order, env, NULL, out, d);
+}
+
+int alloc_run_with(const inputs *in, const rules_config *cfg,
+                   const rules_results *res, const plan_set *plan,
+                   const rank_order *order, const split_grid *env,
+                   const alloc_proposer *p, alloc_result *out, diag *d)
+{
     memset(out, 0, sizeof *out);
     alloc_ctx c;
     int rc = alloc_ctx_open(&c, in, cfg, res, plan, order, env, out);
@@ -215,7 +224,7 @@ int alloc_run(const inputs *in, const rules_config *cfg,
         alloc_unranked(&c);
         rc = alloc_overrides(&c, d);
         if (rc == 0)
-            rc = alloc_greedy(&c, d);
+            rc = p ? alloc_proposed(&c, p, d) : alloc_greedy(&c, d);
         if (rc == 0)
             alloc_close_years(&c);
     }

@@ -72,6 +72,30 @@ int alloc_run(const inputs *in, const rules_config *cfg,
               const rules_results *res, const plan_set *plan,
               const rank_order *order, const split_grid *env,
               alloc_result *out, diag *d);
+
+/* A decider other than the built-in greedy method (the rule file's
+ * allocate function): for one sub-region, given its candidates in rank
+ * order (overridden ones left out) and what is left of its envelope per
+ * fiscal year, proposes grants[n] in cents. Returns a DIAG status. */
+typedef int (*alloc_propose_fn)(void *ctx, size_t subregion,
+                                const size_t *apps, size_t n,
+                                const int64_t *remaining, int64_t *grants,
+                                diag *d);
+
+typedef struct alloc_proposer {
+    alloc_propose_fn propose;
+    void *ctx;
+    const char *who;     /* named in errors: the rule file */
+} alloc_proposer;
+
+/* alloc_run with the grants proposed by p instead of the greedy method.
+ * Every proposed grant is checked in rank order, never clamped: above the
+ * request or a cap, or not fitting what is left in a fiscal year, it is a
+ * DIAG_DATA error naming p->who, the sub-region and the application. */
+int alloc_run_with(const inputs *in, const rules_config *cfg,
+                   const rules_results *res, const plan_set *plan,
+                   const rank_order *order, const split_grid *env,
+                   const alloc_proposer *p, alloc_result *out, diag *d);
 void alloc_free(alloc_result *out);
 
 #endif

@@ -348,6 +348,56 @@ TEST(caps_lower_grants_per_application_and_organisation)
     diag_free(&d);
 }
 
+/* A stand-in for the rule's allocate function: proposes fixed grants. */
+typedef struct fixed_grants {
+    const int64_t *grants;
+    int calls;
+} fixed_grants;
+
+static int propose_fixed(void *ctx, size_t sub, const size_t *apps, size_t n,
+                         const int64_t *remaining, int64_t *grants, diag *d)
+{
+    fixed_grants *f = ctx;
+    (void)sub;
+    (void)d;
+    f->calls++;
+    CHECK_INT(remaining[0], K(100000));
+    for (size_t i = 0; i < n; i++)
+        grants[i] = f->grants[apps[i]];
+    return 0;
+}
+
+TEST(proposed_grants_are_checked_never_clamped)
+{
+    fx_program p;
+    diag d;
+    diag_init(&d);
+    three_projects(&p, RULES_OVERFLOW_SKIP, 1000);
+    /* A 60k fully, B 30k of 50k, C nothing */
+    fixed_grants f = {(const int64_t[]){K(60000), K(30000), 0}, 0};
+    alloc_proposer prop = {propose_fixed, &f, "rules/x.lua"};
+    CHECK_INT(fx_run_with(&p, &prop, &d), 0);
+    CHECK_INT(f.calls, 1);
+    CHECK_INT(fx_status(&p, 0), DECISION_FUNDED);
+    CHECK_INT(fx_status(&p, 1), DECISION_PARTIAL);
+    CHECK_INT(fx_granted(&p, 1), K(30000));
+    CHECK_INT(fx_status(&p, 2), DECISION_WAITLISTED);
+    fx_free(&p);
+
+    f.grants = (const int64_t[]){K(60000), K(50000), 0}; /* 110k > 100k */
+    CHECK_INT(fx_run_with(&p, &prop, &d), DIAG_DATA);
+    CHECK_CONTAINS(diag_text(&d), "rules/x.lua: allocate() for Ouest: application B: "
+                                  "grant of 50 000,00 $ does not fit what is left in 2024-2025");
+    fx_free(&p);
+    diag_clear(&d);
+
+    f.grants = (const int64_t[]){K(60001), 0, 0};
+    CHECK_INT(fx_run_with(&p, &prop, &d), DIAG_DATA);
+    CHECK_CONTAINS(diag_text(&d), "application A: grant of 60 001,00 $ is above the request of 60 000,00 $");
+    fx_free(&p);
+    diag_free(&d);
+}
+
 int main(void)
 {
     RUN(skip_funds_what_fits_further_down);
@@ -363,5 +413,6 @@ int main(void)
     RUN(overrides_come_first_and_carry_their_justification);
     RUN(an_override_breaking_the_envelope_needs_the_reserve);
     RUN(caps_lower_grants_per_application_and_organisation);
+    RUN(proposed_grants_are_checked_never_clamped);
     return testlib_done("allocate");
 }
