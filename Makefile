@@ -43,12 +43,12 @@ $(BUILD)/liballiance.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-# The command line embeds PREFIX and VERSION: rebuild it when either changes.
+# Objects embed PREFIX and VERSION: rebuild them when either changes.
 $(BUILD)/config.stamp: FORCE
 	@mkdir -p $(@D)
 	@echo '$(PREFIX) $(VERSION)' | cmp -s - $@ || echo '$(PREFIX) $(VERSION)' >$@
 
-$(CLI_OBJS): $(BUILD)/config.stamp
+$(CLI_OBJS) $(LIB_OBJS): $(BUILD)/config.stamp
 
 $(BUILD)/engine/%.o: engine/%.c
 	@mkdir -p $(@D)
@@ -100,4 +100,4 @@ clean:
 
 FORCE:
 
--include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_BINS:=.d) $(BENCH_BINS:=.d)

@@ -3,57 +3,80 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <time.h>
 
 #include "cli.h"
 #include "diag.h"
 #include "run.h"
+#include "store.h"
 
 #ifndef ALLIANCE_RULES_LIB
 #define ALLIANCE_RULES_LIB "/usr/local/share/alliance/rules/lib"
 #endif
 
 static const char usage_run[] =
-    "usage: alliance run --inputs DIR --rules FILE --out DIR [--db FILE]\n"
-    "                    [--lib DIR] [--quiet]\n"
+    "usage: alliance run --inputs DIR --rules FILE --out DIR\n"
+    "                    [--db FILE | --no-db] [--lib DIR] [--lang fr|en]\n"
+    "                    [--as-of DATE] [--quiet]\n"
     "\n"
     "Reads DIR/applications.csv, DIR/envelopes.csv and DIR/split.csv, runs the\n"
-    "rule file and writes decisions.csv, disbursements.csv and summary.csv in\n"
-    "the output folder (created if needed). Nothing is written if any input,\n"
-    "rule or invariant fails; earlier outputs are then left as they were.\n"
+    "rule file and writes decisions.csv, disbursements.csv, summary.csv and the\n"
+    "committee's workbook report.xlsx in the output folder (created if\n"
+    "needed). Nothing is written if any input, rule or invariant fails;\n"
+    "earlier outputs are then left as they were. Every run, ok or failed, is\n"
+    "recorded in the run store (see alliance runs, explain, diff, replay).\n"
     "\n"
     "options:\n"
     "  -i, --inputs DIR  folder holding the input CSV files\n"
     "  -r, --rules FILE  the region's Lua rule file\n"
     "  -o, --out DIR     output folder\n"
-    "  -d, --db FILE     run store (reserved; not written yet)\n"
+    "  -d, --db FILE     run store (default: OUT/" STORE_DEFAULT_NAME ")\n"
+    "      --no-db       record nothing in a run store\n"
     "  -l, --lib DIR     shared Lua library for require() (default: the rule\n"
     "                    file's lib/ folder when present, else\n"
     "                    " ALLIANCE_RULES_LIB ")\n"
+    "      --lang fr|en  language of report.xlsx (default fr)\n"
+    "      --as-of DATE  the run's date, YYYY-MM-DD, for report.xlsx (default:\n"
+    "                    now); SOURCE_DATE_EPOCH, when set, wins\n"
     "  -q, --quiet       print nothing on success\n"
     "  -h, --help        show this help\n";
 
-static int is_dir(const char *path)
+/* Long-only options. */
+enum { OPT_LANG = 256, OPT_AS_OF, OPT_NO_DB };
+
+/* The run store: --db, else alliance.db in the output folder, so the
+ * record sits beside the outputs it explains; --no-db for none. *db is
+ * what to free. Returns 0 or a status. */
+static int run_db_path(run_options *opt, int no_db, char **db)
 {
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+    *db = NULL;
+    if (no_db && opt->db_path)
+        return cli_usage_error(&cli_run, "--db and --no-db exclude each other");
+    if (no_db || opt->db_path)
+        return 0;
+    size_t n = strlen(opt->out_dir) + sizeof "/" STORE_DEFAULT_NAME;
+    if (!(*db = malloc(n))) {
+        fprintf(stderr, "alliance: out of memory\n");
+        return DIAG_OSERR;
+    }
+    snprintf(*db, n, "%s/%s", opt->out_dir, STORE_DEFAULT_NAME);
+    opt->db_path = *db;
+    return 0;
 }
 
-/* The rule file's own lib/ folder wins, so a checkout runs its rules
- * with its library; installed copies fall back to the shared one. */
-static char *default_libdir(const char *rules_path)
+/* The run clock (see report_clock): SOURCE_DATE_EPOCH, --as-of or now. */
+static int run_clock(const char *as_of, run_options *opt)
 {
-    const char *slash = strrchr(rules_path, '/');
-    size_t dir_len = slash ? (size_t)(slash - rules_path) : 1;
-    char *lib = malloc(dir_len + 5);
-    if (!lib)
-        return NULL;
-    memcpy(lib, slash ? rules_path : ".", dir_len);
-    memcpy(lib + dir_len, "/lib", 5);
-    if (is_dir(lib))
-        return lib;
-    free(lib);
-    return strdup(ALLIANCE_RULES_LIB);
+    diag d;
+    diag_init(&d);
+    int rc = report_clock(getenv("SOURCE_DATE_EPOCH"), as_of,
+                          (int64_t)time(NULL), &opt->run_time, &d);
+    if (rc != 0) {
+        const char *msg = diag_text(&d);
+        rc = cli_usage_error(&cli_run, "%.*s", (int)strcspn(msg, "\n"), msg);
+    }
+    diag_free(&d);
+    return rc;
 }
 
 static int run_main(int argc, char **argv)
@@ -65,12 +88,16 @@ static int run_main(int argc, char **argv)
         {"db", required_argument, NULL, 'd'},
         {"lib", required_argument, NULL, 'l'},
         {"quiet", no_argument, NULL, 'q'},
+        {"lang", required_argument, NULL, OPT_LANG},
+        {"as-of", required_argument, NULL, OPT_AS_OF},
+        {"no-db", no_argument, NULL, OPT_NO_DB},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     run_options opt;
     memset(&opt, 0, sizeof opt);
     opt.log = stdout;
-    int c;
+    const char *as_of = NULL;
+    int c, no_db = 0;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":i:r:o:d:l:qh", opts, NULL)) != -1) {
@@ -81,6 +108,13 @@ static int run_main(int argc, char **argv)
         case 'd': opt.db_path = optarg; break;
         case 'l': opt.libdir = optarg; break;
         case 'q': opt.log = NULL; break;
+        case OPT_LANG:
+            if (report_parse_lang(optarg, &opt.lang) != 0)
+                return cli_usage_error(&cli_run, "--lang must be fr or en, not %s",
+                                       optarg);
+            break;
+        case OPT_AS_OF: as_of = optarg; break;
+        case OPT_NO_DB: no_db = 1; break;
         case 'h': fputs(usage_run, stdout); return 0;
         case ':':
             return cli_usage_error(&cli_run, "option %s needs a value",
@@ -94,10 +128,18 @@ static int run_main(int argc, char **argv)
         return cli_usage_error(&cli_run, "unexpected argument %s", argv[optind]);
     if (!opt.inputs_dir || !opt.rules_path || !opt.out_dir)
         return cli_usage_error(&cli_run, "run needs --inputs, --rules and --out");
+    if (run_clock(as_of, &opt) != 0)
+        return DIAG_USAGE;
+    char *db = NULL;
+    int64_t run_id = 0;
+    int db_rc = run_db_path(&opt, no_db, &db);
+    if (db_rc != 0)
+        return db_rc;
+    opt.run_id = &run_id;
 
     char *libdir = NULL;
     if (!opt.libdir) {
-        if (!(libdir = default_libdir(opt.rules_path))) {
+        if (!(libdir = cli_default_libdir(opt.rules_path))) {
             fprintf(stderr, "alliance: out of memory\n");
             return DIAG_OSERR;
         }
@@ -108,8 +150,12 @@ static int run_main(int argc, char **argv)
     int rc = run_execute(&opt, &d);
     if (rc != 0)
         rc = cli_report_failure("run", &d, "; nothing was written");
+    if (rc != 0 && run_id)
+        fprintf(stderr, "alliance: recorded as failed run %lld in %s\n",
+                (long long)run_id, opt.db_path);
     diag_free(&d);
     free(libdir);
+    free(db);
     return rc;
 }
 

@@ -14,6 +14,12 @@
 /* Every command, in the order alliance --help lists them. */
 static const cli_command *const commands[] = {
     &cli_run,
+    &cli_check,
+    &cli_test,
+    &cli_runs,
+    &cli_explain,
+    &cli_diff,
+    &cli_replay,
 };
 #define N_COMMANDS (sizeof commands / sizeof *commands)
 

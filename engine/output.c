@@ -242,7 +242,7 @@ static int output_disbursements(FILE *fp, const output_data *o)
         output_text(&r, o->env->name[ds->source]);
         output_cell(&r, cal_format_fiscal_year(o->env->first_year + ds->year, fy));
         output_int(&r, ds->number);
-        output_text(&r, o->cfg->instalments[ds->label].label);
+        output_text(&r, plan_label(o->plan, ds->label));
         output_cell(&r, cal_format_date(ds->due, due));
         output_money(&r, ds->amount);
         output_end(&r);

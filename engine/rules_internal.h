@@ -78,9 +78,24 @@ struct rules {
 
     /* registry reference to the table of rule functions:
      * [1..n_checks] tests, [n_checks+1..n_checks+n_criteria] scores,
-     * [n_checks+n_criteria+1] split (when has_split). */
+     * then the optional functions at rules_slot(r, RULES_SLOT_...). */
     int funcs_ref;
 };
+
+/* The optional functions' places in the funcs table, after the checks
+ * and criteria (see rules_slot). */
+enum {
+    RULES_SLOT_SPLIT = 1,
+    RULES_SLOT_RANK,
+    RULES_SLOT_TIEBREAK,
+    RULES_SLOT_SCHEDULE,
+    RULES_SLOT_ALLOCATE
+};
+
+static inline lua_Integer rules_slot(const struct rules *r, int which)
+{
+    return (lua_Integer)(r->cfg.n_checks + r->cfg.n_criteria) + which;
+}
 
 /* Stack slots a protected body reserves (luaL_checkstack) on entry: more
  * than its deepest use, which stays under 20. */
@@ -123,11 +138,22 @@ int rules_call_error(struct rules *r, diag *d, int status,
  * or the rule file's path when it has none. */
 void rules_push_funcpos(struct rules *r, int fn);
 
+/* Reports "file:line: <message>" (DIAG_DATA) positioned where the
+ * function at index fn is defined: a rule function that returned
+ * something wrong. */
+int rules_func_error(struct rules *r, diag *d, int fn, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* ---- the sandbox (rules_sandbox.c) ------------------------------------ */
 
 /* Opens the allowed libraries and installs the safe load, require, print
  * and collectgarbage.  Raises Lua errors (memory). */
 void rules_sandbox_open(struct rules *r);
+
+/* Pushes require()'s cache, module name -> its value (a light userdata
+ * while the module loads or after it failed): rules_required.c lists the
+ * library files a rule file used from it.  Does not allocate. */
+void rules_sandbox_push_loaded(lua_State *L);
 
 /* ---- rule file validation (rules_config.c, rules_config_lists.c) ------- */
 
@@ -153,6 +179,8 @@ const char **rules_cfg_sorted_keys(lua_State *L, int t, size_t *n,
                                    size_t *n_other); /* pushes a userdata */
 int rules_cfg_keys(struct rules *r, diag *d, int t,
                    const char *const *names, const char *where);
+int rules_cfg_allowed(const char *key, const char *const *names); /* in the
+                                                      NULL-ended list? */
 int rules_cfg_is_list(lua_State *L, int t, size_t *n);
 const char *rules_cfg_keep(struct rules *r, int idx); /* copy into strs */
 int rules_cfg_string(struct rules *r, diag *d, int t, const char *key,
@@ -167,11 +195,11 @@ int rules_cfg_list(struct rules *r, diag *d, int t, const char *key,
 /* The list-shaped keys (rules_config_lists.c). */
 int rules_cfg_checks(struct rules *r, diag *d, int t, int funcs);
 int rules_cfg_criteria(struct rules *r, diag *d, int t, int funcs);
-int rules_cfg_schedule(struct rules *r, diag *d, int t);
+int rules_cfg_schedule(struct rules *r, diag *d, int t, int funcs);
 int rules_cfg_fields(struct rules *r, diag *d, int t);
 
 /* The allocate table (rules_allocate.c). */
-int rules_cfg_allocate(struct rules *r, diag *d, int t);
+int rules_cfg_allocate(struct rules *r, diag *d, int t, int funcs);
 
 /* ---- values of cells (rules_fields.c) --------------------------------- */
 
@@ -186,9 +214,73 @@ int rules_push_cell(lua_State *L, const rules_field *f, const char *s,
  * separators), else as the string itself. */
 void rules_push_number_or_string(lua_State *L, const char *s);
 
-/* ---- the ctx table (rules_eval.c) -------------------------------------- */
+/* ---- committee grades (rules_grades.c) -------------------------------- */
+
+/* inputs.evals grouped by application: rows first[a]..first[a+1] of
+ * order are application a's, in file order; crit[i] is evaluation i's
+ * criterion index.  All NULL when there is no evaluation. */
+typedef struct rules_grades {
+    size_t *first;
+    size_t *order;
+    uint32_t *crit;
+} rules_grades;
+
+/* Groups and checks the evaluations (every criterion id known, no
+ * evaluator twice on a criterion of an application).  Plain C: call it
+ * outside a protected body.  Returns a diag status. */
+int rules_grades_prepare(const struct rules *r, const inputs *in,
+                         rules_grades *g, diag *d);
+void rules_grades_free(rules_grades *g);
+
+/* Pushes application app's grades table ({} when it has none). */
+void rules_grades_push(const struct rules *r, const inputs *in,
+                       const rules_grades *g, size_t app);
+
+/* ---- evaluation (rules_eval.c, rules_app.c, rules_schedule.c) --------- */
+
+typedef struct rules_eval_job {
+    rules_job job;
+    const inputs *in;
+    rules_results *out;
+    const rules_field **col_field; /* per extra column, NULL: plain text */
+    const char **label_copy;       /* per check, its label in out->pool */
+    size_t fail_cap, due_cap, label_cap;
+    rules_grades grades;
+    size_t max_errors;             /* rule errors before stopping */
+    int closed;                    /* every offset of out is set */
+} rules_eval_job;
+
+/* Stack slots inside the evaluation's body, after its light userdata. */
+enum {
+    RULES_S_MSGH = 2, /* message handler */
+    RULES_S_FUNCS,    /* the rule functions */
+    RULES_S_CTX,      /* ctx */
+    RULES_S_KEYS,     /* the app table's interned keys */
+    RULES_S_LABELS,   /* instalment label -> index into out->labels */
+    RULES_S_APP       /* the current application's table */
+};
+
+/* The app and ctx tables, and the extra columns (rules_app.c). */
+void rules_push_keys(const inputs *in, lua_State *L);
+void rules_push_app(rules_eval_job *ej, size_t a);
+int rules_map_fields(rules_eval_job *ej);   /* fields -> extra columns */
+int rules_check_cells(rules_eval_job *ej);  /* every typed cell converts */
 
 /* Pushes the ctx table handed to every rule function. */
 void rules_push_ctx(struct rules *r, const inputs *in);
+
+/* Reports a rule function (funcs[slot]) that returned the wrong thing,
+ * positioned where the function is defined: "path:line: <kind> 'id' for
+ * application A returned <got>, expected <expected>" (id may be NULL). */
+int rules_bad_result(rules_eval_job *ej, lua_Integer slot, const char *kind,
+                     const char *id, const char *appid, const char *got,
+                     const char *expected);
+
+/* "nil", "a string", "a table"... for messages about returned values. */
+const char *rules_a_type(lua_State *L, int idx, char *buf, size_t cap);
+
+/* Calls the schedule function on application a and stores its
+ * instalments in out->dues (rules_schedule.c). */
+int rules_schedule_app(rules_eval_job *ej, size_t a);
 
 #endif

@@ -1,6 +1,7 @@
 /* run: see include/run.h. */
 #include "run.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,8 +11,10 @@
 #include "output.h"
 #include "plan.h"
 #include "rank.h"
+#include "report.h"
 #include "schedule.h"
 #include "split.h"
+#include "store.h"
 
 /* Everything a run builds, freed in one place whatever step failed. */
 typedef struct run_state {
@@ -24,10 +27,15 @@ typedef struct run_state {
     rank_order order;
     alloc_result alloc;
     sched_list sched;
+    store *db;              /* the run store, once opened */
+    int64_t started_ms;
+    int64_t run_id;         /* the run's id in the store, once recorded */
+    int store_failed;       /* the store itself failed: record nothing */
 } run_state;
 
 static void run_state_free(run_state *st)
 {
+    store_close(st->db);
     sched_free(&st->sched);
     alloc_free(&st->alloc);
     rank_free(&st->order);
@@ -53,6 +61,83 @@ static int run_split(run_state *st, diag *d)
     return split_compute(&st->in, st->weights, &st->env, d);
 }
 
+/* The workbook is written first, as a temporary, and renamed into place
+ * only after the CSV files: if any output fails, none replaces an earlier
+ * run's. It shows the run store's id when the run is recorded (store_id
+ * > 0), else an id derived from the files and the clock. */
+static int run_write(const run_options *opt, int64_t store_id,
+                     const output_data *o, diag *d)
+{
+    char id[32];
+    snprintf(id, sizeof id, "%lld", (long long)store_id);
+    report_options ro = {opt->lang, opt->run_time, store_id > 0 ? id : NULL,
+                         opt->inputs_dir, opt->rules_path};
+    report_pending p;
+    int rc = report_prepare(opt->out_dir, &ro, o, &p, d);
+    if (rc == 0)
+        rc = output_write(opt->out_dir, o, d);
+    if (rc == 0)
+        rc = report_commit(&p, d);
+    report_discard(&p);
+    return rc;
+}
+
+static store_run_meta run_meta(const run_state *st, const run_options *opt)
+{
+    return (store_run_meta){st->started_ms, 0, opt->inputs_dir,
+                            opt->rules_path, opt->libdir, opt->out_dir,
+                            opt->replay_of, st->rules};
+}
+
+/* The store step, then the outputs, in this order:
+ *   1. the run and all its results are written in an open transaction
+ *      (BEGIN IMMEDIATE: waiting for another writer happens here);
+ *   2. the outputs are written and renamed into place (run_write);
+ *   3. the transaction is committed.
+ * So a store failure (locked beyond the busy timeout, disk full, not a
+ * database) stops the run before any output replaces an earlier one, and
+ * an output failure rolls the transaction back, after which run_execute
+ * records the run as failed with the output's error. Holding the write
+ * lock, COMMIT in WAL mode fails only on an I/O error: that narrow window
+ * (outputs renamed, run not recorded) is the one left, reported as such.
+ * Committing before the outputs would instead risk a run recorded "ok"
+ * whose outputs were never written. */
+static int run_record(run_state *st, const run_options *opt,
+                      const output_data *o, diag *d)
+{
+    if (!opt->db_path)
+        return opt->out_dir ? run_write(opt, 0, o, d) : 0;
+    store_run_meta m = run_meta(st, opt);
+    int rc = store_open(&st->db, opt->db_path, STORE_WRITE, 0, d);
+    if (rc == 0)
+        rc = store_begin_run(st->db, &m, o, &st->order, &st->run_id, d);
+    if (rc == 0 && opt->out_dir && (rc = run_write(opt, st->run_id, o, d)) != 0) {
+        store_rollback(st->db);
+        st->run_id = 0;
+        return rc;
+    }
+    if (rc == 0 && (rc = store_commit(st->db, d)) != 0 && opt->out_dir)
+        diag_add(d, rc, "the outputs in %s were written, but the run is not "
+                 "in the run store", opt->out_dir);
+    st->store_failed = rc != 0;
+    return rc;
+}
+
+/* A failed run is recorded as failed with its error text, unless the
+ * store itself is what failed. */
+static void run_record_failure(run_state *st, const run_options *opt,
+                               int status, diag *d)
+{
+    store_run_meta m = run_meta(st, opt);
+    char *error = strdup(diag_text(d)); /* d grows if recording fails */
+    if (!error)
+        return;
+    st->run_id = 0;
+    if (st->db || store_open(&st->db, opt->db_path, STORE_WRITE, 0, d) == 0)
+        store_record_failed(st->db, &m, status, error, &st->run_id, d);
+    free(error);
+}
+
 static int run_steps(run_state *st, const run_options *opt, diag *d)
 {
     const rules_limits *lim =
@@ -65,7 +150,7 @@ static int run_steps(run_state *st, const run_options *opt, diag *d)
     const rules_config *cfg = rules_config_get(st->rules);
     if ((rc = rules_evaluate(st->rules, &st->in, &st->res, d)) != 0 ||
         (rc = run_split(st, d)) != 0 ||
-        (rc = plan_build(&st->in, cfg, &st->plan, d)) != 0 ||
+        (rc = plan_build(&st->in, cfg, &st->res, &st->plan, d)) != 0 ||
         (rc = rank_build(&st->in, cfg, &st->res, &st->plan, &st->order, d)) != 0 ||
         (rc = alloc_run(&st->in, cfg, &st->res, &st->plan, &st->order,
                         &st->env, &st->alloc, d)) != 0 ||
@@ -74,7 +159,7 @@ static int run_steps(run_state *st, const run_options *opt, diag *d)
         return rc;
     output_data o = {&st->in, cfg, &st->res, &st->plan, &st->env,
                      &st->alloc, &st->sched};
-    return output_write(opt->out_dir, &o, d);
+    return run_record(st, opt, &o, d);
 }
 
 /* Characters, not bytes, so accented names line up in the summary. */
@@ -119,7 +204,8 @@ static void run_print_summary(const run_state *st, const run_options *opt)
                 money_format_fr(env, e), money_format_fr(granted, gr),
                 money_format_fr(env - granted, u));
     }
-    fprintf(f, "outputs: %s/decisions.csv, disbursements.csv, summary.csv\n",
+    fprintf(f, "outputs: %s/decisions.csv, disbursements.csv, summary.csv, "
+               "report.xlsx\n",
             opt->out_dir);
 }
 
@@ -127,9 +213,17 @@ int run_execute(const run_options *opt, diag *d)
 {
     run_state st;
     memset(&st, 0, sizeof st);
+    st.started_ms = store_now_ms();
     int rc = run_steps(&st, opt, d);
+    if (rc != 0 && opt->db_path && !st.store_failed)
+        run_record_failure(&st, opt, rc, d);
+    if (opt->run_id)
+        *opt->run_id = st.run_id;
     if (rc == 0 && opt->log)
         run_print_summary(&st, opt);
+    if (rc == 0 && opt->log && st.run_id)
+        fprintf(opt->log, "run %lld recorded in %s\n", (long long)st.run_id,
+                opt->db_path);
     run_state_free(&st);
     return rc;
 }

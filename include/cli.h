@@ -12,6 +12,17 @@ typedef struct cli_command {
 } cli_command;
 
 extern const cli_command cli_run;
+extern const cli_command cli_check;
+extern const cli_command cli_test;
+extern const cli_command cli_runs;
+extern const cli_command cli_explain;
+extern const cli_command cli_diff;
+extern const cli_command cli_replay;
+
+/* The library folder for require(): the rule file's own lib/ folder when
+ * it exists (a checkout runs its rules with its library), else the
+ * installed one.  malloc'd; NULL when out of memory. */
+char *cli_default_libdir(const char *rules_path);
 
 /* Prints "alliance: <message>" and the command's usage to stderr;
  * returns DIAG_USAGE. */

@@ -7,11 +7,19 @@
  *   checks     { { id=, label=, test=function(app, ctx) -> ok[, reason] }, ... }
  *   criteria   { { id=, label=, max=, score=function(app, ctx) -> points }, ... }
  *   threshold  minimum total score to be fundable
- *   allocate   { method = "greedy", on_overflow = "skip"|"stop"|"partial",
+ *   allocate   function(candidates, envelope, ctx) -> { [id] = dollars }, or
+ *              { method = "greedy", on_overflow = "skip"|"stop"|"partial",
  *                min_partial_share = 0.5, leftover = "reserve"|"carry",
  *                max_grant = dollars, max_per_organisation = dollars }
  *   schedule   { { label=, share=, at= }, ... }  at: 0 = start, 1 = end
+ *              or function(app, ctx) -> { { label=, share=, at= | date= } }
  *   split      function(subregions, ctx) -> { [name] = weight, ... }
+ *   rank       function(app, ctx) -> number, replaces the score as the
+ *              first ranking key (higher first)
+ *   tiebreak   function(app, ctx) -> number, a key between the score (or
+ *              rank) and the smaller request (higher first)
+ *   grid_total the criteria's maxima must add up to it (default: 100,
+ *              only a warning from rules_warnings when they do not)
  *
  * Points and scores are held in hundredths of a point (int), so totals
  * and the threshold comparison are exact and reproducible. */
@@ -20,6 +28,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "calendar.h"
 #include "diag.h"
 #include "inputs.h"
 
@@ -74,8 +83,15 @@ typedef struct rules_config {
     int64_t max_grant;      /* cents per application, 0 for no cap */
     int64_t max_per_org;    /* cents per organisation, 0 for no cap */
     const rules_instalment *instalments;
-    size_t n_instalments;   /* >= 1; default: one instalment at start */
+    size_t n_instalments;   /* >= 1; default: one instalment at start;
+                               0 when the schedule is a function */
     int has_split;          /* the rule file defines split() */
+    int has_rank;           /* rank(): rules_results.rank is filled */
+    int has_tiebreak;       /* tiebreak(): rules_results.tiebreak too */
+    int has_allocate;       /* allocate is a function: see rules_allocate */
+    int has_schedule_fn;    /* schedule is a function: instalments is
+                               NULL, rules_results.dues holds the plans */
+    int64_t grid_total;     /* declared grid_total, hundredths; 0: none */
 } rules_config;
 
 /* Results of every check and criterion for every application. */
@@ -85,6 +101,15 @@ typedef struct rules_failure {
     const char *reason;     /* the rule's reason, or the check's label */
 } rules_failure;
 
+/* One instalment returned by a schedule function. */
+#define RULES_AT_DATE (-1)  /* rules_due.at when the rule gave a date */
+typedef struct rules_due {
+    int64_t share;          /* millionths; an application's sum to 1e6 */
+    int32_t at;             /* permille of the project, or RULES_AT_DATE */
+    cal_date date;          /* the rule's date, when at == RULES_AT_DATE */
+    uint32_t label;         /* index into rules_results.labels */
+} rules_due;
+
 typedef struct rules_results {
     size_t n_apps, n_checks, n_criteria;
     unsigned char *eligible;  /* n_apps: 1 when every check passed */
@@ -93,7 +118,17 @@ typedef struct rules_results {
     rules_failure *failures;  /* ordered by app, then check */
     size_t n_failures;
     size_t *first_failure;    /* n_apps + 1 offsets into failures */
-    struct rules_pool *pool;  /* owns the reason strings */
+    double *rank;             /* n_apps: rank() keys; NULL without rank */
+    double *tiebreak;         /* n_apps: tiebreak() keys; NULL without */
+    rules_due *dues;          /* schedule function's instalments, by app */
+    size_t n_dues;
+    size_t *first_due;        /* n_apps + 1 offsets into dues; NULL when
+                                 the schedule is a table */
+    const char **labels;      /* instalment label table (schedule
+                                 function): rules_due.label indexes it */
+    size_t n_labels;
+    size_t n_errors;          /* rule errors (rules_evaluate_all only) */
+    struct rules_pool *pool;  /* owns the reason and label strings */
 } rules_results;
 
 /* Loads and runs the rule file in a fresh sandbox (base functions without
@@ -113,8 +148,77 @@ const rules_config *rules_config_get(const rules *r);
 int rules_evaluate(rules *r, const inputs *in, rules_results *out, diag *d);
 void rules_results_free(rules_results *res);
 
+/* The same, but a failing rule call does not stop the evaluation (for
+ * alliance check): every error is reported, up to max_errors, then the
+ * evaluation stops.  An application whose rule failed is left ineligible.
+ * Returns DIAG_OK when every call succeeded; DIAG_DATA when some rule
+ * failed, with out complete (out->n_errors > 0) and to be freed as after
+ * a success; any other status (bad inputs, out of memory) leaves out
+ * empty. */
+int rules_evaluate_all(rules *r, const inputs *in, size_t max_errors,
+                       rules_results *out, diag *d);
+
+/* Problems of a valid rule file that do not stop a run (alliance check):
+ * criteria maxima that do not add up to 100 without a grid_total saying
+ * so.  Adds one message per problem to w; returns their number. */
+size_t rules_warnings(const rules *r, diag *w);
+
+/* ---- rule test scenarios (alliance test) ---- */
+
+/* One case of a cases file: its name and what differed. */
+typedef struct rules_case_result {
+    const char *name;       /* the case's name, "" when it has none */
+    char *diff;             /* "check x: expected fail, got pass\n"...,
+                               NULL when the case passed */
+} rules_case_result;
+
+typedef struct rules_test_report {
+    rules_case_result *cases;
+    size_t n_cases, n_failed;
+    struct rules_pool *pool; /* owns the names */
+} rules_test_report;
+
+/* Runs the cases file at path (see rules/README.md, "Testing a rule
+ * file"): a Lua file run in r's sandbox that returns a list of cases,
+ * each an application, optional grades and the expected outcome.  Each
+ * case is evaluated alone, as a one-application input folder would be,
+ * and compared with what it expects.  Returns DIAG_OK when the cases ran,
+ * whatever their outcome (see rep), or a diag status when the cases file
+ * itself is wrong, every problem reported in d and rep left empty. */
+int rules_test(rules *r, const char *path, rules_test_report *rep, diag *d);
+void rules_test_report_free(rules_test_report *rep);
+
+/* A candidate handed to the rule's allocate() function. */
+typedef struct rules_candidate {
+    size_t app;                /* index into inputs.apps */
+    uint32_t rank;             /* in its sub-region */
+    const int64_t *year_share; /* inputs.n_years entries: millionths of a
+                                  grant paid in each fiscal year */
+} rules_candidate;
+
+/* Calls the rule's allocate(candidates, envelope, ctx) for one sub-region
+ * (config.has_allocate): candidates in rank order, envelope.left what is
+ * left per fiscal year (remaining[n_years], cents). Fills grants[n] in
+ * cents from the { [id] = dollars } it returns (absent ids get 0). Only
+ * the answer's shape is checked here (known ids, finite amounts >= 0 in
+ * whole cents); the C allocation core validates the grants themselves. */
+int rules_allocate(rules *r, const inputs *in, const rules_results *res,
+                   size_t subregion, const rules_candidate *cand, size_t n,
+                   const int64_t *remaining, int64_t *grants, diag *d);
+
 /* Calls the rule's split(); fills weights[n_split] with each subregion's
  * weight in parts per billion of the sum of weights. */
 int rules_split(rules *r, const inputs *in, int64_t *weights, diag *d);
+
+/* The files of the rules library that require() has loaded so far (at
+ * load time, or from inside rule functions during an evaluation): the
+ * paths it read, "<libdir>/<module, dots as slashes>.lua", sorted, each
+ * once; a module that failed to load is left out. The run store hashes
+ * them so a replay can tell the library changed. *paths is a malloc'ed
+ * array of *n malloc'ed strings (NULL when there is none), freed with
+ * rules_required_free. Returns 0, or DIAG_OSERR recorded in d.
+ * (rules_required.c) */
+int rules_required_files(const rules *r, char ***paths, size_t *n, diag *d);
+void rules_required_free(char **paths, size_t n);
 
 #endif

@@ -1,26 +1,36 @@
 /* run: one complete run of a program, from the input folder to the
  * outputs, in the one direction data flows:
  *   load -> rules (checks, criteria) -> split -> plan -> rank -> allocate
- *   -> schedule (and verify) -> output.
+ *   -> schedule (and verify) -> output (CSV files and report.xlsx).
  * Nothing is written unless every step succeeded. */
 #ifndef ALLIANCE_RUN_H
 #define ALLIANCE_RUN_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include "diag.h"
+#include "report.h"
 #include "rules.h"
 
 typedef struct run_options {
     const char *inputs_dir;
     const char *rules_path;
-    const char *out_dir;
-    const char *db_path;     /* reserved for the run store; may be NULL */
+    const char *out_dir;     /* NULL: no outputs (a replay) */
+    const char *db_path;     /* the run store (store.h); NULL: none */
     const char *libdir;      /* rules/lib for require(); may be NULL */
     rules_limits limits;     /* zeros mean the defaults */
     FILE *log;               /* summary goes here; NULL for silence */
+    report_lang lang;        /* report.xlsx labels: REPORT_FR (0) or _EN */
+    int64_t run_time;        /* the run clock, seconds since 1970 UTC
+                                (report_clock): report.xlsx's dates */
+    int64_t replay_of;       /* store id of the run this one replays, 0 */
+    int64_t *run_id;         /* may be NULL; receives the run's store id
+                                (0 when it was not recorded) */
 } run_options;
 
-/* Returns DIAG_OK or the status of the first error, recorded in d. */
+/* Returns DIAG_OK or the status of the first error, recorded in d.
+ * With a db_path, the run is recorded in the run store, ok or failed
+ * (see run_record in run.c for the order of store and outputs). */
 int run_execute(const run_options *opt, diag *d);
 
 #endif

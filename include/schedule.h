@@ -19,7 +19,7 @@
 typedef struct disbursement {
     size_t app;
     uint32_t number;     /* 1-based instalment number in the plan */
-    uint32_t label;      /* index into rules_config.instalments */
+    uint32_t label;      /* index into plan_set.labels */
     cal_date due;
     int32_t year;        /* fiscal-year index in the program */
     uint32_t source;     /* split-grid row charged (see decision.source) */
