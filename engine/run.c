@@ -138,6 +138,42 @@ static void run_record_failure(run_state *st, const run_options *opt,
     free(error);
 }
 
+/* The rule's allocate function behind the allocation core's proposer
+ * interface: run is where rules and plans meet, so neither module reaches
+ * into the other. Each candidate is described by the share of its grant
+ * falling in each fiscal year. */
+static int run_propose(void *ctx, size_t sub, const size_t *apps, size_t n,
+                       const int64_t *remaining, int64_t *grants, diag *d)
+{
+    run_state *st = ctx;
+    size_t n_years = st->in.n_years;
+    rules_candidate *cand = malloc(n * sizeof *cand);
+    int64_t *shares = calloc(n * n_years, sizeof *shares);
+    int rc = cand && shares ? 0 : diag_add(d, DIAG_OSERR, "out of memory");
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const plan_set *p = &st->plan;
+        for (size_t k = p->first[apps[i]]; k < p->first[apps[i] + 1]; k++)
+            shares[i * n_years + (size_t)p->items[k].year] += p->weight[k];
+        cand[i] = (rules_candidate){apps[i], st->order.rank[apps[i]],
+                                    &shares[i * n_years]};
+    }
+    if (rc == 0)
+        rc = rules_allocate(st->rules, &st->in, &st->res, sub, cand, n,
+                            remaining, grants, d);
+    free(cand);
+    free(shares);
+    return rc;
+}
+
+static int run_allocate(run_state *st, const run_options *opt, diag *d)
+{
+    const rules_config *cfg = rules_config_get(st->rules);
+    alloc_proposer by_rule = {run_propose, st, opt->rules_path};
+    return alloc_run_with(&st->in, cfg, &st->res, &st->plan, &st->order,
+                          &st->env, cfg->has_allocate ? &by_rule : NULL,
+                          &st->alloc, d);
+}
+
 static int run_steps(run_state *st, const run_options *opt, diag *d)
 {
     const rules_limits *lim =
@@ -152,8 +188,7 @@ static int run_steps(run_state *st, const run_options *opt, diag *d)
         (rc = run_split(st, d)) != 0 ||
         (rc = plan_build(&st->in, cfg, &st->res, &st->plan, d)) != 0 ||
         (rc = rank_build(&st->in, cfg, &st->res, &st->plan, &st->order, d)) != 0 ||
-        (rc = alloc_run(&st->in, cfg, &st->res, &st->plan, &st->order,
-                        &st->env, &st->alloc, d)) != 0 ||
+        (rc = run_allocate(st, opt, d)) != 0 ||
         (rc = sched_build(&st->in, &st->plan, &st->alloc, &st->sched, d)) != 0 ||
         (rc = sched_verify(&st->in, cfg, &st->env, &st->alloc, &st->sched, d)) != 0)
         return rc;

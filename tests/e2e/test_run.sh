@@ -93,6 +93,48 @@ installed() {
         cmp "$WORK/installed/decisions.csv" "$WORK/monteregie/decisions.csv"
 }
 
+# The rule's own allocate function: 80 % of each request while every
+# fiscal year has room (a 1 $ margin covers instalment rounding).
+custom_allocate() {
+    sed 's/^  allocate = { method = "greedy", on_overflow = "skip" },$/  allocate = ALLOCATE,/' \
+        rules/monteregie.lua >"$WORK/custom.lua" &&
+        cat >"$WORK/custom_head.lua" <<'LUA'
+local ALLOCATE = function(candidates, envelope, ctx)
+  local left, grants = {}, {}
+  for fy, v in pairs(envelope.left) do left[fy] = v end
+  for _, c in ipairs(candidates) do
+    local g, fits = math.floor(c.requested_cents * 0.8) / 100, true
+    for fy, share in pairs(c.years) do
+      if g * share > left[fy] - 1 then fits = false end
+    end
+    if fits then
+      for fy, share in pairs(c.years) do left[fy] = left[fy] - g * share end
+      grants[c.id] = g
+    end
+  end
+  return grants
+end
+LUA
+    cat "$WORK/custom_head.lua" "$WORK/custom.lua" >"$WORK/custom_allocate.lua" &&
+        grep -q "allocate = ALLOCATE" "$WORK/custom_allocate.lua" &&
+        "$ALLIANCE" run --inputs inputs/monteregie --rules "$WORK/custom_allocate.lua" \
+            --lib rules/lib --out "$WORK/custom" --quiet &&
+        $PY tests/e2e/check_outputs.py inputs/monteregie "$WORK/custom" \
+            funded=0 ineligible=20 &&
+        grep -q ',partially_funded,' "$WORK/custom/decisions.csv"
+}
+
+# An allocate function granting more than is left is refused, not clamped.
+greedy_allocate_refused() {
+    sed 's/^  allocate = { method = "greedy", on_overflow = "skip" },$/  allocate = function(c) local g = {} for _, x in ipairs(c) do g[x.id] = x.requested end return g end,/' \
+        rules/monteregie.lua >"$WORK/greedy_all.lua" &&
+        expect_status 65 "$ALLIANCE" run --inputs inputs/monteregie \
+            --rules "$WORK/greedy_all.lua" --lib rules/lib --out "$WORK/greedy_all" &&
+        stderr_has "greedy_all.lua: allocate() for Ouest de la Montérégie: application" &&
+        stderr_has "does not fit what is left in" &&
+        test ! -e "$WORK/greedy_all/decisions.csv"
+}
+
 check "help and version" help_and_version
 check "usage errors exit 64" usage_errors
 check "monteregie runs" run_example monteregie
@@ -107,6 +149,8 @@ check "lanaudiere invariants and counts" $PY tests/e2e/check_outputs.py \
 [ -n "${ALLIANCE_SANITIZED:-}" ] ||
     check "a run under valgrind: no error, no leak" under_valgrind
 check "make install: binary, man page, shared library found" installed
+check "the rule's allocate function decides, the core checks" custom_allocate
+check "an allocate function overspending is refused" greedy_allocate_refused
 check "same inputs give byte-identical outputs" identical_outputs
 check "run prints a summary naming sub-regions and outputs" demo_summary
 cp -r "$WORK/monteregie" "$WORK/before"
