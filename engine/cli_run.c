@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "diag.h"
 #include "run.h"
+#include "runlog.h"
 #include "store.h"
 
 #ifndef ALLIANCE_RULES_LIB
@@ -17,7 +18,7 @@
 static const char usage_run[] =
     "usage: alliance run --inputs DIR --rules FILE --out DIR\n"
     "                    [--db FILE | --no-db] [--lib DIR] [--lang fr|en]\n"
-    "                    [--as-of DATE] [--quiet]\n"
+    "                    [--as-of DATE] [--dry-run] [--quiet | --verbose]\n"
     "\n"
     "Reads DIR/applications.csv, DIR/envelopes.csv and DIR/split.csv, runs the\n"
     "rule file and writes decisions.csv, disbursements.csv, summary.csv and the\n"
@@ -38,7 +39,15 @@ static const char usage_run[] =
     "      --lang fr|en  language of report.xlsx (default fr)\n"
     "      --as-of DATE  the run's date, YYYY-MM-DD, for report.xlsx (default:\n"
     "                    now); SOURCE_DATE_EPOCH, when set, wins\n"
-    "  -q, --quiet       print nothing on success\n"
+    "  -n, --dry-run     check everything (inputs, rules, allocation, invariants)\n"
+    "                    and write nothing: no outputs, no run store\n"
+    "  -q, --quiet       print nothing on success, and no stage timings\n"
+    "  -v, --verbose     more detail in the stage lines\n"
+    "\n"
+    "Each stage prints its time on stderr (a progress bar on a terminal). The\n"
+    "output folder is locked while a run writes it: a second run on it exits\n"
+    "75. Exit status: 0 ok, 64 usage, 65 data or rule error, 70 internal,\n"
+    "73 cannot create output, 75 locked, see alliance(1).\n"
     "  -h, --help        show this help\n";
 
 /* Long-only options. */
@@ -91,6 +100,8 @@ static int run_main(int argc, char **argv)
         {"lang", required_argument, NULL, OPT_LANG},
         {"as-of", required_argument, NULL, OPT_AS_OF},
         {"no-db", no_argument, NULL, OPT_NO_DB},
+        {"dry-run", no_argument, NULL, 'n'},
+        {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     run_options opt;
@@ -100,14 +111,17 @@ static int run_main(int argc, char **argv)
     int c, no_db = 0;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":i:r:o:d:l:qh", opts, NULL)) != -1) {
+    runlog_level level = RUNLOG_NORMAL;
+    while ((c = getopt_long(argc, argv, ":i:r:o:d:l:nqvh", opts, NULL)) != -1) {
         switch (c) {
         case 'i': opt.inputs_dir = optarg; break;
         case 'r': opt.rules_path = optarg; break;
         case 'o': opt.out_dir = optarg; break;
         case 'd': opt.db_path = optarg; break;
         case 'l': opt.libdir = optarg; break;
-        case 'q': opt.log = NULL; break;
+        case 'q': opt.log = NULL; level = RUNLOG_QUIET; break;
+        case 'v': level = RUNLOG_VERBOSE; break;
+        case 'n': opt.dry_run = 1; break;
         case OPT_LANG:
             if (report_parse_lang(optarg, &opt.lang) != 0)
                 return cli_usage_error(&cli_run, "--lang must be fr or en, not %s",
@@ -130,29 +144,39 @@ static int run_main(int argc, char **argv)
         return cli_usage_error(&cli_run, "run needs --inputs, --rules and --out");
     if (run_clock(as_of, &opt) != 0)
         return DIAG_USAGE;
+    runlog log;
+    runlog_open(&log, stderr, level);
+    opt.stages = &log;
+    return cli_run_program(&opt, no_db);
+}
+
+int cli_run_program(run_options *opt, int no_db)
+{
     char *db = NULL;
     int64_t run_id = 0;
-    int db_rc = run_db_path(&opt, no_db, &db);
+    int db_rc = run_db_path(opt, no_db || opt->dry_run, &db);
     if (db_rc != 0)
         return db_rc;
-    opt.run_id = &run_id;
-
+    opt->run_id = &run_id;
     char *libdir = NULL;
-    if (!opt.libdir) {
-        if (!(libdir = cli_default_libdir(opt.rules_path))) {
+    if (!opt->libdir) {
+        if (!(libdir = cli_default_libdir(opt->rules_path))) {
+            free(db);
             fprintf(stderr, "alliance: out of memory\n");
             return DIAG_OSERR;
         }
-        opt.libdir = libdir;
+        opt->libdir = libdir;
     }
     diag d;
     diag_init(&d);
-    int rc = run_execute(&opt, &d);
+    int rc = run_execute(opt, &d);
     if (rc != 0)
         rc = cli_report_failure("run", &d, "; nothing was written");
     if (rc != 0 && run_id)
         fprintf(stderr, "alliance: recorded as failed run %lld in %s\n",
-                (long long)run_id, opt.db_path);
+                (long long)run_id, opt->db_path);
+    if (rc == 0 && opt->stages)
+        runlog_total(opt->stages);
     diag_free(&d);
     free(libdir);
     free(db);

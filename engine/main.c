@@ -14,6 +14,7 @@
 /* Every command, in the order alliance --help lists them. */
 static const cli_command *const commands[] = {
     &cli_run,
+    &cli_batch,
     &cli_check,
     &cli_test,
     &cli_runs,

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "money.h"
@@ -448,4 +450,38 @@ int output_write(const char *out_dir, const output_data *o, diag *d)
         free(final[i]);
     }
     return rc;
+}
+
+int output_lock(const char *out_dir, int *fd, diag *d)
+{
+    *fd = -1;
+    if (output_mkdirs(out_dir) != 0)
+        return diag_add(d, DIAG_CANTCREAT, "cannot create %s: %s", out_dir,
+                        strerror(errno));
+    char *path = output_path(out_dir, "", ".alliance.lock", "");
+    if (!path)
+        return diag_add(d, DIAG_OSERR, "out of memory");
+    int lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    int rc = 0;
+    if (lock < 0)
+        rc = diag_add(d, DIAG_CANTCREAT, "cannot create %s: %s", path,
+                      strerror(errno));
+    else if (flock(lock, LOCK_EX | LOCK_NB) != 0) {
+        rc = errno == EWOULDBLOCK
+                 ? diag_add(d, DIAG_TEMPFAIL, "%s is being written by another "
+                            "run; try again when it is done", out_dir)
+                 : diag_add(d, DIAG_IOERR, "cannot lock %s: %s", path,
+                            strerror(errno));
+        close(lock);
+    } else {
+        *fd = lock;
+    }
+    free(path);
+    return rc;
+}
+
+void output_unlock(int fd)
+{
+    if (fd >= 0)
+        close(fd); /* closing releases the flock */
 }

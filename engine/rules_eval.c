@@ -337,8 +337,11 @@ static int eval_body(lua_State *L)
     rules_push_keys(ej->in, L);
     lua_newtable(L); /* RULES_S_LABELS */
     size_t a = 0;
-    while (a < ej->in->n_apps && ej->job.status == DIAG_OK)
+    while (a < ej->in->n_apps && ej->job.status == DIAG_OK) {
+        if (r->progress && a % 4096 == 0)
+            r->progress(r->progress_ctx, a, ej->in->n_apps);
         ej->job.status = eval_app(ej, a++);
+    }
     if (ej->job.status == DIAG_OK || ej->job.status == DIAG_DATA)
         eval_close(ej, ej->job.status == DIAG_OK ? ej->in->n_apps : a);
     if (ej->job.status == DIAG_OK && ej->out->n_errors)
@@ -384,4 +387,10 @@ int rules_evaluate(rules *r, const inputs *in, rules_results *out, diag *d)
     if (st != DIAG_OK)
         rules_results_free(out); /* the first error stops a run */
     return st;
+}
+
+void rules_set_progress(rules *r, rules_progress_fn fn, void *ctx)
+{
+    r->progress = fn;
+    r->progress_ctx = ctx;
 }

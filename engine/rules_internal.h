@@ -56,6 +56,8 @@ typedef struct rules_field {
 struct rules {
     lua_State *L;
     char *path;                 /* as given, used in messages */
+    rules_progress_fn progress; /* see rules_set_progress */
+    void *progress_ctx;
     char *libdir;               /* NULL: require unavailable */
 
     /* memory accounting, see rules_alloc() */

@@ -11,6 +11,7 @@
 #include "output.h"
 #include "plan.h"
 #include "rank.h"
+#include "runlog.h"
 #include "report.h"
 #include "schedule.h"
 #include "split.h"
@@ -174,27 +175,99 @@ static int run_allocate(run_state *st, const run_options *opt, diag *d)
                           &st->alloc, d);
 }
 
-static int run_steps(run_state *st, const run_options *opt, diag *d)
+static void run_progress(void *ctx, size_t done, size_t total)
+{
+    runlog_progress(ctx, "rules", done, total);
+}
+
+static int run_load(run_state *st, const run_options *opt, runlog *log,
+                    diag *d)
 {
     const rules_limits *lim =
         opt->limits.memory || opt->limits.instructions ? &opt->limits : NULL;
     int rc = inputs_load(&st->in, opt->inputs_dir, d);
     if (rc == 0)
         rc = rules_open(&st->rules, opt->rules_path, opt->libdir, lim, d);
+    if (rc == 0)
+        runlog_stage(log, "load", "%zu applications, %zu sub-regions, "
+                     "%zu fiscal years", st->in.n_apps, st->in.n_split,
+                     st->in.n_years);
+    return rc;
+}
+
+static int run_rules(run_state *st, runlog *log, diag *d)
+{
+    rules_set_progress(st->rules, log->bar ? run_progress : NULL, log);
+    int rc = rules_evaluate(st->rules, &st->in, &st->res, d);
+    rules_set_progress(st->rules, NULL, NULL);
     if (rc != 0)
         return rc;
+    size_t eligible = 0;
+    for (size_t a = 0; a < st->in.n_apps; a++)
+        eligible += st->res.eligible[a];
+    runlog_stage(log, "rules", "%zu eligible", eligible);
+    return 0;
+}
+
+/* split -> plan -> rank -> allocate -> schedule -> verify */
+static int run_allocation(run_state *st, const run_options *opt, runlog *log,
+                          diag *d)
+{
     const rules_config *cfg = rules_config_get(st->rules);
-    if ((rc = rules_evaluate(st->rules, &st->in, &st->res, d)) != 0 ||
-        (rc = run_split(st, d)) != 0 ||
+    int rc;
+    if ((rc = run_split(st, d)) != 0 ||
         (rc = plan_build(&st->in, cfg, &st->res, &st->plan, d)) != 0 ||
         (rc = rank_build(&st->in, cfg, &st->res, &st->plan, &st->order, d)) != 0 ||
-        (rc = run_allocate(st, opt, d)) != 0 ||
-        (rc = sched_build(&st->in, &st->plan, &st->alloc, &st->sched, d)) != 0 ||
+        (rc = run_allocate(st, opt, d)) != 0)
+        return rc;
+    runlog_stage(log, "allocate", "%zu ranked", st->order.n);
+    for (size_t s = 0; s < st->env.n_sub; s++) {
+        int64_t env = 0, granted = 0;
+        for (size_t y = 0; y < st->env.n_years; y++) {
+            env += split_cell(&st->env, s, y);
+            granted += st->alloc.granted[s * st->env.n_years + y];
+        }
+        char e[MONEY_BUFSZ], g[MONEY_BUFSZ];
+        runlog_detail(log, "%s: %s granted of %s", st->env.name[s],
+                      money_format_fr(granted, g), money_format_fr(env, e));
+    }
+    if ((rc = sched_build(&st->in, &st->plan, &st->alloc, &st->sched, d)) != 0 ||
         (rc = sched_verify(&st->in, cfg, &st->env, &st->alloc, &st->sched, d)) != 0)
         return rc;
+    runlog_stage(log, "schedule", "%zu instalments, invariants verified",
+                 st->sched.n);
+    return 0;
+}
+
+static int run_steps(run_state *st, const run_options *opt, diag *d)
+{
+    runlog quiet, *log = opt->stages;
+    if (!log) {
+        runlog_open(&quiet, NULL, RUNLOG_QUIET);
+        log = &quiet;
+    }
+    int rc = run_load(st, opt, log, d);
+    if (rc == 0)
+        rc = run_rules(st, log, d);
+    if (rc == 0)
+        rc = run_allocation(st, opt, log, d);
+    if (rc != 0 || opt->dry_run)
+        return rc;
+    const rules_config *cfg = rules_config_get(st->rules);
     output_data o = {&st->in, cfg, &st->res, &st->plan, &st->env,
                      &st->alloc, &st->sched};
-    return run_record(st, opt, &o, d);
+    int lock = -1;
+    if (opt->out_dir && (rc = output_lock(opt->out_dir, &lock, d)) != 0) {
+        /* a locked folder's run may hold the store too: do not wait on it */
+        st->store_failed = rc == DIAG_TEMPFAIL;
+        return rc;
+    }
+    rc = run_record(st, opt, &o, d);
+    output_unlock(lock);
+    if (rc == 0)
+        runlog_stage(log, "write", "%s%s", opt->out_dir ? opt->out_dir : "",
+                     opt->db_path ? ", run store" : "");
+    return rc;
 }
 
 /* Characters, not bytes, so accented names line up in the summary. */
@@ -239,9 +312,11 @@ static void run_print_summary(const run_state *st, const run_options *opt)
                 money_format_fr(env, e), money_format_fr(granted, gr),
                 money_format_fr(env - granted, u));
     }
-    fprintf(f, "outputs: %s/decisions.csv, disbursements.csv, summary.csv, "
-               "report.xlsx\n",
-            opt->out_dir);
+    if (opt->dry_run)
+        fprintf(f, "dry run: everything checked, nothing written\n");
+    else
+        fprintf(f, "outputs: %s/decisions.csv, disbursements.csv, summary.csv, "
+                   "report.xlsx\n", opt->out_dir);
 }
 
 int run_execute(const run_options *opt, diag *d)
@@ -250,7 +325,7 @@ int run_execute(const run_options *opt, diag *d)
     memset(&st, 0, sizeof st);
     st.started_ms = store_now_ms();
     int rc = run_steps(&st, opt, d);
-    if (rc != 0 && opt->db_path && !st.store_failed)
+    if (rc != 0 && opt->db_path && !st.store_failed && !opt->dry_run)
         run_record_failure(&st, opt, rc, d);
     if (opt->run_id)
         *opt->run_id = st.run_id;

@@ -12,6 +12,7 @@ typedef struct cli_command {
 } cli_command;
 
 extern const cli_command cli_run;
+extern const cli_command cli_batch;
 extern const cli_command cli_check;
 extern const cli_command cli_test;
 extern const cli_command cli_runs;
@@ -33,5 +34,12 @@ int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
  * errors)<tail>"; returns the diag's status (DIAG_INTERNAL if none). */
 struct diag;
 int cli_report_failure(const char *cmd, struct diag *d, const char *tail);
+
+/* Runs one program as alliance run does: the run store defaults to
+ * alliance.db in the output folder (none with no_db or a dry run), the
+ * rules library to cli_default_libdir; prints the failure, or the stage
+ * total. Returns the run's status. */
+struct run_options;
+int cli_run_program(struct run_options *opt, int no_db);
 
 #endif

@@ -37,6 +37,13 @@ typedef struct output_data {
 
 int output_write(const char *out_dir, const output_data *o, diag *d);
 
+/* Takes the output folder's lock (creating the folder and its lock file
+ * .alliance.lock), so two runs never write the same outputs at once.
+ * Never waits: a folder locked by another run is DIAG_TEMPFAIL (75), for
+ * the scheduler to try again later. *fd receives the lock, -1 on failure. */
+int output_lock(const char *out_dir, int *fd, diag *d);
+void output_unlock(int fd);
+
 /* Writes the explanation of a decision ("type_organisme: ...; part_fqis:
  * ...") into buf. */
 void output_reasons(const output_data *o, size_t app, char *buf, size_t cap);

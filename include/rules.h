@@ -141,6 +141,11 @@ void rules_close(rules *r);
 
 const rules_config *rules_config_get(const rules *r);
 
+/* Called now and then during rules_evaluate with the applications done
+ * so far, for a progress bar. fn may be NULL. */
+typedef void (*rules_progress_fn)(void *ctx, size_t done, size_t total);
+void rules_set_progress(rules *r, rules_progress_fn fn, void *ctx);
+
 /* Runs every check and every criterion on every application. Criteria run
  * on all applications, eligible or not, so decisions can be explained.
  * Lua errors become "path:line: in check 'id' for application A0137: msg"

@@ -26,6 +26,9 @@ typedef struct run_options {
     int64_t replay_of;       /* store id of the run this one replays, 0 */
     int64_t *run_id;         /* may be NULL; receives the run's store id
                                 (0 when it was not recorded) */
+    struct runlog *stages;   /* stage timings and progress; may be NULL */
+    int dry_run;             /* check everything, write nothing (no
+                                outputs, no run store) */
 } run_options;
 
 /* Returns DIAG_OK or the status of the first error, recorded in d.
