@@ -36,6 +36,65 @@ bench_store() {
         "$top/rules/lib" "$build/bench/store.db" 3 2
 }
 
+# PIPELINE: alliance run end to end (the binary, as users run it) on
+# generated programs of 1 000, 100 000 and 1 000 000 applications, one
+# core. Targets: 1 000 with the report under 0.2 s; 100 000 with the report
+# under 3 s; 1 000 000 with the run store and without the report under
+# 10 s and 1 GiB. Stage times come from `alliance run -v` on stderr.
+pipeline_data() { # n
+    dir="$build/bench/pipe_$1"
+    if [ ! -f "$dir/applications.csv" ] ||
+        [ "$top/bench/gen_apps.py" -nt "$dir/applications.csv" ]; then
+        /usr/bin/python3 "$top/bench/gen_apps.py" "$dir" "$1" >/dev/null
+    fi
+}
+
+# pipeline_run N TARGET_S TARGET_MIB [--no-report]
+pipeline_run() {
+    n=$1 target=$2 mib=$3
+    shift 3
+    pipeline_data "$n"
+    out="$build/bench/out_$n"
+    rm -rf "$out"
+    taskset -c 0 "$build/alliance" run -v "$@" --inputs "$build/bench/pipe_$n" \
+        --rules "$top/rules/monteregie.lua" --lib "$top/rules/lib" --out "$out" \
+        >/dev/null 2>"$build/bench/log_$n" || { cat "$build/bench/log_$n"; return 1; }
+    awk -v n="$n" -v target="$target" -v mib="$mib" '
+        /^alliance: [a-z]+ +[0-9.]+ s/ { t[$2] = $3 }
+        /report.xlsx [0-9.]+ s, CSV files/ { rep = $3; csv = $7 }
+        /peak memory/ { rss = $(NF - 1) }
+        END {
+            store = t["write"] - rep - csv
+            ok = (t["total"] < target && rss < mib) ? "ok" : "MISSED"
+            printf "pipeline: %7d apps  load %6.3f  rules %6.3f  allocate %6.3f  store %6.3f  report %6.3f  csv %6.3f  total %6.3f s  %9.0f apps/s  peak %6.1f MiB  (target %s s, %s MiB: %s)\n",
+                n, t["load"], t["rules"], t["allocate"] + t["schedule"], store, rep, csv,
+                t["total"], n / t["total"], rss, target, mib, ok
+        }' "$build/bench/log_$n"
+}
+
+bench_pipeline() {
+    pipeline_run 1000 0.2 1024
+    pipeline_run 100000 3 1024
+    pipeline_run 1000000 10 1024 --no-report
+}
+
+# PEER: the same job in pandas (bench/peer_pandas.py) on the 100 000
+# programme, against alliance's total from bench_pipeline; target 10x.
+bench_peer() {
+    if ! /usr/bin/python3 -c 'import pandas, xlsxwriter' 2>/dev/null; then
+        echo "peer: skipped: install python3-pandas python3-xlsxwriter to compare"
+        return 0
+    fi
+    peer=$(taskset -c 0 /usr/bin/python3 "$top/bench/peer_pandas.py" \
+        "$build/bench/pipe_100000" "$build/bench/peer_out")
+    ours=$(awk '/^alliance: total/ { print $3 }' "$build/bench/log_100000")
+    awk -v p="$peer" -v o="$ours" 'BEGIN {
+        printf "peer: pandas %.3f s, alliance %.3f s at 100 000 applications: %.1fx faster (target 10x: %s)\n",
+            p, o, p / o, (p / o >= 10 ? "ok" : "MISSED") }'
+}
+
 bench_data
 bench_load
 bench_store
+bench_pipeline
+bench_peer

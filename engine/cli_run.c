@@ -18,7 +18,9 @@
 static const char usage_run[] =
     "usage: alliance run --inputs DIR --rules FILE --out DIR\n"
     "                    [--db FILE | --no-db] [--lib DIR] [--lang fr|en]\n"
-    "                    [--as-of DATE] [--dry-run] [--quiet | --verbose]\n"
+    "                    [--as-of DATE] [--no-report] [--dry-run]\n"
+    "                    [--quiet | --verbose] [--program NAME]\n"
+    "                    [--resubmit] [--carry-waitlist]\n"
     "\n"
     "Reads DIR/applications.csv, DIR/envelopes.csv and DIR/split.csv, runs the\n"
     "rule file and writes decisions.csv, disbursements.csv, summary.csv and the\n"
@@ -39,6 +41,14 @@ static const char usage_run[] =
     "      --lang fr|en  language of report.xlsx (default fr)\n"
     "      --as-of DATE  the run's date, YYYY-MM-DD, for report.xlsx (default:\n"
     "                    now); SOURCE_DATE_EPOCH, when set, wins\n"
+    "      --no-report   write the CSV files but not report.xlsx\n"
+    "      --program NAME  the program's name, in place of the rule file's:\n"
+    "                    a call allocates what the adopted runs of its\n"
+    "                    program (alliance adopt) have not committed\n"
+    "      --resubmit    an application already committed asks for more\n"
+    "                    money on top of it (if the rule file allows it)\n"
+    "      --carry-waitlist  rank the previous call's waitlist again with\n"
+    "                    the new applications\n"
     "  -n, --dry-run     check everything (inputs, rules, allocation, invariants)\n"
     "                    and write nothing: no outputs, no run store\n"
     "  -q, --quiet       print nothing on success, and no stage timings\n"
@@ -51,7 +61,8 @@ static const char usage_run[] =
     "  -h, --help        show this help\n";
 
 /* Long-only options. */
-enum { OPT_LANG = 256, OPT_AS_OF, OPT_NO_DB };
+enum { OPT_LANG = 256, OPT_AS_OF, OPT_NO_DB, OPT_NO_REPORT, OPT_PROGRAM,
+       OPT_RESUBMIT, OPT_CARRY };
 
 /* The run store: --db, else alliance.db in the output folder, so the
  * record sits beside the outputs it explains; --no-db for none. *db is
@@ -101,6 +112,10 @@ static int run_main(int argc, char **argv)
         {"as-of", required_argument, NULL, OPT_AS_OF},
         {"no-db", no_argument, NULL, OPT_NO_DB},
         {"dry-run", no_argument, NULL, 'n'},
+        {"no-report", no_argument, NULL, OPT_NO_REPORT},
+        {"program", required_argument, NULL, OPT_PROGRAM},
+        {"resubmit", no_argument, NULL, OPT_RESUBMIT},
+        {"carry-waitlist", no_argument, NULL, OPT_CARRY},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -129,6 +144,14 @@ static int run_main(int argc, char **argv)
             break;
         case OPT_AS_OF: as_of = optarg; break;
         case OPT_NO_DB: no_db = 1; break;
+        case OPT_NO_REPORT: opt.no_report = 1; break;
+        case OPT_PROGRAM:
+            if (!optarg[0])
+                return cli_usage_error(&cli_run, "--program needs a name");
+            opt.program = optarg;
+            break;
+        case OPT_RESUBMIT: opt.resubmit = 1; break;
+        case OPT_CARRY: opt.carry_waitlist = 1; break;
         case 'h': fputs(usage_run, stdout); return 0;
         case ':':
             return cli_usage_error(&cli_run, "option %s needs a value",

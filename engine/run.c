@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "allocate.h"
+#include "commitments.h"
 #include "inputs.h"
 #include "money.h"
 #include "output.h"
@@ -32,11 +33,14 @@ typedef struct run_state {
     int64_t started_ms;
     int64_t run_id;         /* the run's id in the store, once recorded */
     int store_failed;       /* the store itself failed: record nothing */
+    commit_set calls;       /* earlier calls' commitments (commitments.h) */
+    store_call call;        /* what the run store records of them */
 } run_state;
 
 static void run_state_free(run_state *st)
 {
     store_close(st->db);
+    commit_free(&st->calls);
     sched_free(&st->sched);
     alloc_free(&st->alloc);
     rank_free(&st->order);
@@ -74,12 +78,18 @@ static int run_write(const run_options *opt, int64_t store_id,
     report_options ro = {opt->lang, opt->run_time, store_id > 0 ? id : NULL,
                          opt->inputs_dir, opt->rules_path};
     report_pending p;
-    int rc = report_prepare(opt->out_dir, &ro, o, &p, d);
+    memset(&p, 0, sizeof p);
+    double t0 = runlog_now();
+    int rc = opt->no_report ? 0 : report_prepare(opt->out_dir, &ro, o, &p, d);
+    double t1 = runlog_now();
     if (rc == 0)
         rc = output_write(opt->out_dir, o, d);
-    if (rc == 0)
+    if (rc == 0 && opt->stages)
+        runlog_detail(opt->stages, "report.xlsx %.3f s, CSV files %.3f s",
+                      t1 - t0, runlog_now() - t1);
+    if (rc == 0 && !opt->no_report)
         rc = report_commit(&p, d);
-    report_discard(&p);
+    report_discard(&p); /* safe on the zeroed struct of --no-report */
     return rc;
 }
 
@@ -87,7 +97,7 @@ static store_run_meta run_meta(const run_state *st, const run_options *opt)
 {
     return (store_run_meta){st->started_ms, 0, opt->inputs_dir,
                             opt->rules_path, opt->libdir, opt->out_dir,
-                            opt->replay_of, st->rules};
+                            opt->replay_of, st->rules, &st->call};
 }
 
 /* The store step, then the outputs, in this order:
@@ -166,13 +176,33 @@ static int run_propose(void *ctx, size_t sub, const size_t *apps, size_t n,
     return rc;
 }
 
+/* A call for projects of a program: --program, then what earlier calls
+ * committed and, asked to, the previous call's waitlist (appended to the
+ * inputs, so the rules evaluate it with the new applications). */
+static int run_calls_load(run_state *st, const run_options *opt, diag *d)
+{
+    if (opt->program && rules_set_program(st->rules, opt->program, d) != 0)
+        return DIAG_OSERR;
+    const rules_config *cfg = rules_config_get(st->rules);
+    commit_options co = {opt->db_path, cfg->program, opt->resubmit,
+                         cfg->allow_resubmit, opt->carry_waitlist, opt->basis,
+                         opt->carry_from};
+    int rc = commit_load(&st->calls, &co, &st->in, d);
+    st->store_failed = st->calls.store_failed;
+    return rc;
+}
+
 static int run_allocate(run_state *st, const run_options *opt, diag *d)
 {
     const rules_config *cfg = rules_config_get(st->rules);
     alloc_proposer by_rule = {run_propose, st, opt->rules_path};
-    return alloc_run_with(&st->in, cfg, &st->res, &st->plan, &st->order,
-                          &st->env, cfg->has_allocate ? &by_rule : NULL,
-                          &st->alloc, d);
+    int rc = commit_resolve(&st->calls, &st->in, &st->env, d);
+    alloc_commitments before = commit_for_alloc(&st->calls);
+    st->call = commit_for_store(&st->calls);
+    return rc ? rc : alloc_run_committed(&st->in, cfg, &st->res, &st->plan,
+                                         &st->order, &st->env, &before,
+                                         cfg->has_allocate ? &by_rule : NULL,
+                                         &st->alloc, d);
 }
 
 static void run_progress(void *ctx, size_t done, size_t total)
@@ -188,6 +218,8 @@ static int run_load(run_state *st, const run_options *opt, runlog *log,
     int rc = inputs_load(&st->in, opt->inputs_dir, d);
     if (rc == 0)
         rc = rules_open(&st->rules, opt->rules_path, opt->libdir, lim, d);
+    if (rc == 0)
+        rc = run_calls_load(st, opt, d);
     if (rc == 0)
         runlog_stage(log, "load", "%zu applications, %zu sub-regions, "
                      "%zu fiscal years", st->in.n_apps, st->in.n_split,
@@ -296,21 +328,27 @@ static void run_print_summary(const run_state *st, const run_options *opt)
             count[DECISION_FUNDED], count[DECISION_PARTIAL],
             count[DECISION_WAITLISTED], count[DECISION_BELOW_THRESHOLD],
             count[DECISION_INELIGIBLE]);
-    fprintf(f, "  %-36s %18s %18s %18s\n", "sub-region", "envelope",
-            "granted", "unspent");
+    /* a later call: what earlier calls committed, in its own column */
+    int calls = commit_print_head(f, &st->calls);
+    fprintf(f, "  %-36s %18s%*s %18s %18s\n", "sub-region", "envelope",
+            calls ? 19 : 0, calls ? "committed earlier" : "",
+            calls ? "granted now" : "granted", "unspent");
     const split_grid *g = &st->env;
     for (size_t s = 0; s < g->n_sub; s++) {
-        int64_t env = 0, granted = 0;
+        int64_t env = 0, granted = 0, before = 0;
         for (size_t y = 0; y < g->n_years; y++) {
             env += g->cell[s * g->n_years + y];
             granted += st->alloc.granted[s * g->n_years + y];
+            before += alloc_committed(&st->alloc, s * g->n_years + y);
         }
-        char e[MONEY_BUFSZ], gr[MONEY_BUFSZ], u[MONEY_BUFSZ];
+        char e[MONEY_BUFSZ], gr[MONEY_BUFSZ], u[MONEY_BUFSZ], c[MONEY_BUFSZ];
         /* width counts bytes: pad names by hand for accented letters */
-        fprintf(f, "  %s%*s %18s %18s %18s\n", g->name[s],
+        fprintf(f, "  %s%*s %18s%*s %18s %18s\n", g->name[s],
                 (int)(36 - utf8_width(g->name[s])), "",
-                money_format_fr(env, e), money_format_fr(granted, gr),
-                money_format_fr(env - granted, u));
+                money_format_fr(env, e), calls ? 19 : 0,
+                calls ? money_format_fr(before, c) : "",
+                money_format_fr(granted, gr),
+                money_format_fr(env - before - granted, u));
     }
     if (opt->dry_run)
         fprintf(f, "dry run: everything checked, nothing written\n");

@@ -29,6 +29,15 @@ typedef struct run_options {
     struct runlog *stages;   /* stage timings and progress; may be NULL */
     int dry_run;             /* check everything, write nothing (no
                                 outputs, no run store) */
+    int no_report;           /* the CSV files only, no report.xlsx */
+    /* successive calls for projects (commitments.h) */
+    const char *program;     /* --program: in place of the rule file's */
+    int resubmit;            /* --resubmit */
+    int carry_waitlist;      /* --carry-waitlist */
+    const struct store_basis *basis; /* a replay: the commitments as the
+                                        replayed run saw them; NULL: now */
+    int64_t carry_from;      /* a replay: the run whose waitlist the
+                                replayed run carried, 0 */
 } run_options;
 
 /* Returns DIAG_OK or the status of the first error, recorded in d.
