@@ -20,12 +20,25 @@ typedef struct alloc_ctx {
     size_t *org;           /* n_apps: dense organisation number, or NULL
                               when there is no per-organisation cap */
     int64_t *org_granted;  /* per organisation number */
+    const int64_t *committed; /* out->committed: per cell, earlier calls */
 } alloc_ctx;
 
+/* cm may be NULL: nothing committed. */
 int alloc_ctx_open(alloc_ctx *c, const inputs *in, const rules_config *cfg,
                    const rules_results *res, const plan_set *plan,
                    const rank_order *order, const split_grid *env,
-                   alloc_result *out);
+                   const alloc_commitments *cm, alloc_result *out);
+
+/* What cell k holds for this call before any grant: its envelope less
+ * what earlier calls committed. */
+static inline int64_t alloc_open_cell(const alloc_ctx *c, size_t k)
+{
+    return c->env->cell[k] - c->committed[k];
+}
+
+/* DIAG_DATA when earlier calls committed more than a cell (or, carrying,
+ * than the years up to it) holds (allocate_setup.c). */
+int alloc_check_committed(const alloc_ctx *c, diag *d);
 void alloc_ctx_close(alloc_ctx *c);
 
 int alloc_fits(alloc_ctx *c, size_t row, size_t app, int64_t grant);

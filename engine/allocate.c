@@ -38,11 +38,10 @@ int alloc_fits(alloc_ctx *c, size_t row, size_t app, int64_t grant)
 {
     if (alloc_need(c, app, grant) != 0)
         return -1;
-    const int64_t *env = &c->env->cell[row * c->n_years];
     const int64_t *got = &c->out->granted[row * c->n_years];
     int64_t slack = 0;
     for (size_t y = 0; y < c->n_years; y++) {
-        int64_t left = env[y] - got[y];
+        int64_t left = alloc_open_cell(c, row * c->n_years + y) - got[y];
         slack = c->carry ? slack + left : left;
         if (c->carry)
             slack -= c->need[y];
@@ -85,8 +84,10 @@ static int64_t alloc_most_that_fits(alloc_ctx *c, size_t row, size_t app,
 static int64_t alloc_target(const alloc_ctx *c, size_t app)
 {
     int64_t t = c->in->apps[app].requested;
-    if (c->cfg->max_grant && t > c->cfg->max_grant)
-        t = c->cfg->max_grant;
+    /* a resubmission: the cap holds for its commitment and grant together */
+    int64_t cap = c->cfg->max_grant - c->out->app_committed[app];
+    if (c->cfg->max_grant && t > cap)
+        t = cap;
     if (c->cfg->max_per_org) {
         int64_t left = c->cfg->max_per_org - c->org_granted[c->org[app]];
         if (t > left)
@@ -184,7 +185,8 @@ static void alloc_close_years(alloc_ctx *c)
         for (size_t y = 0; y < g->n_years; y++) {
             size_t k = s * g->n_years + y;
             c->out->carried_in[k] = carry;
-            c->out->remaining[k] = g->cell[k] + carry - c->out->granted[k];
+            c->out->remaining[k] =
+                alloc_open_cell(c, k) + carry - c->out->granted[k];
             carry = c->carry ? c->out->remaining[k] : 0;
         }
     }
@@ -215,14 +217,26 @@ int alloc_run_with(const inputs *in, const rules_config *cfg,
                    const rank_order *order, const split_grid *env,
                    const alloc_proposer *p, alloc_result *out, diag *d)
 {
+    return alloc_run_committed(in, cfg, res, plan, order, env, NULL, p, out,
+                               d);
+}
+
+int alloc_run_committed(const inputs *in, const rules_config *cfg,
+                        const rules_results *res, const plan_set *plan,
+                        const rank_order *order, const split_grid *env,
+                        const alloc_commitments *cm, const alloc_proposer *p,
+                        alloc_result *out, diag *d)
+{
     memset(out, 0, sizeof *out);
     alloc_ctx c;
-    int rc = alloc_ctx_open(&c, in, cfg, res, plan, order, env, out);
+    int rc = alloc_ctx_open(&c, in, cfg, res, plan, order, env, cm, out);
     if (rc != 0) {
         rc = diag_add(d, DIAG_OSERR, "out of memory");
     } else {
         alloc_unranked(&c);
-        rc = alloc_overrides(&c, d);
+        rc = alloc_check_committed(&c, d);
+        if (rc == 0)
+            rc = alloc_overrides(&c, d);
         if (rc == 0)
             rc = p ? alloc_proposed(&c, p, d) : alloc_greedy(&c, d);
         if (rc == 0)
@@ -240,5 +254,7 @@ void alloc_free(alloc_result *out)
     free(out->granted);
     free(out->carried_in);
     free(out->remaining);
+    free(out->committed);
+    free(out->app_committed);
     memset(out, 0, sizeof *out);
 }

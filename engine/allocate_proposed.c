@@ -43,8 +43,12 @@ static int alloc_check_grant(alloc_ctx *c, const alloc_proposer *p, size_t s,
                  money_format_fr(c->in->apps[app].requested, m));
         return alloc_refuse(c, p, s, app, g, why, d);
     }
-    if (c->cfg->max_grant && g > c->cfg->max_grant)
-        return alloc_refuse(c, p, s, app, g, "is above max_grant", d);
+    if (c->cfg->max_grant &&
+        g > c->cfg->max_grant - c->out->app_committed[app])
+        return alloc_refuse(c, p, s, app, g,
+                            c->out->app_committed[app]
+                                ? "and its commitment are above max_grant"
+                                : "is above max_grant", d);
     if (c->org && c->org_granted[c->org[app]] + g > c->cfg->max_per_org)
         return alloc_refuse(c, p, s, app, g, "is above max_per_organisation", d);
     int fits = alloc_fits(c, s, app, g);
@@ -72,7 +76,7 @@ int alloc_proposed(alloc_ctx *c, const alloc_proposer *p, diag *d)
         if (n == 0)
             continue;
         for (size_t y = 0; y < c->n_years; y++)
-            left[y] = c->env->cell[s * c->n_years + y] -
+            left[y] = alloc_open_cell(c, s * c->n_years + y) -
                       c->out->granted[s * c->n_years + y];
         rc = p->propose(p->ctx, s, apps, n, left, grants, d);
         for (size_t i = 0; rc == 0 && i < n; i++)

@@ -43,10 +43,52 @@ static int alloc_number_orgs(alloc_ctx *c)
     return 0;
 }
 
+/* Copies the commitments into the result, zeros when there are none, so
+ * every reader of the result sees the cells the call started from. */
+static int alloc_copy_commitments(alloc_result *out, const inputs *in,
+                                  const split_grid *env,
+                                  const alloc_commitments *cm)
+{
+    size_t cells = env->n_sub * env->n_years;
+    out->committed = calloc(cells + 1, sizeof *out->committed);
+    out->app_committed = calloc(in->n_apps + 1, sizeof *out->app_committed);
+    if (!out->committed || !out->app_committed)
+        return -1;
+    if (cm && cm->cell)
+        memcpy(out->committed, cm->cell, cells * sizeof *cm->cell);
+    if (cm && cm->app)
+        memcpy(out->app_committed, cm->app, in->n_apps * sizeof *cm->app);
+    return 0;
+}
+
+int alloc_check_committed(const alloc_ctx *c, diag *d)
+{
+    const split_grid *g = c->env;
+    for (size_t s = 0; s < g->n_sub; s++) {
+        int64_t open = 0;
+        for (size_t y = 0; y < g->n_years; y++) {
+            size_t k = s * g->n_years + y;
+            open = c->carry ? open + alloc_open_cell(c, k) : alloc_open_cell(c, k);
+            if (c->committed[k] >= 0 && open >= 0)
+                continue;
+            char e[MONEY_BUFSZ], m[MONEY_BUFSZ], fy[CAL_FY_BUFSZ];
+            return diag_add(d, DIAG_DATA,
+                            "%s, fiscal year %s: %s committed in earlier "
+                            "calls, more than its envelope of %s%s",
+                            g->name[s],
+                            cal_format_fiscal_year(g->first_year + (int)y, fy),
+                            money_format_fr(c->committed[k], m),
+                            money_format_fr(g->cell[k], e),
+                            c->carry ? " and what earlier years carry" : "");
+        }
+    }
+    return 0;
+}
+
 int alloc_ctx_open(alloc_ctx *c, const inputs *in, const rules_config *cfg,
                    const rules_results *res, const plan_set *plan,
                    const rank_order *order, const split_grid *env,
-                   alloc_result *out)
+                   const alloc_commitments *cm, alloc_result *out)
 {
     *c = (alloc_ctx){.in = in, .cfg = cfg, .res = res, .plan = plan,
                      .order = order, .env = env, .out = out,
@@ -64,8 +106,10 @@ int alloc_ctx_open(alloc_ctx *c, const inputs *in, const rules_config *cfg,
     c->amounts = malloc(most * sizeof *c->amounts);
     c->need = malloc(env->n_years * sizeof *c->need);
     if (!out->decisions || !out->granted || !out->carried_in ||
-        !out->remaining || !c->amounts || !c->need)
+        !out->remaining || !c->amounts || !c->need ||
+        alloc_copy_commitments(out, in, env, cm) != 0)
         return -1;
+    c->committed = out->committed;
     if (cfg->max_per_org && alloc_number_orgs(c) != 0)
         return -1;
     return 0;

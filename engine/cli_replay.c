@@ -74,6 +74,13 @@ static int rerun(const store_run *r, const char *db, int64_t *id)
     opt.db_path = db;
     opt.replay_of = r->id;
     opt.run_id = id;
+    /* the same call: its program, and the commitments and waitlist it
+     * started from, whatever was adopted or released since */
+    store_basis basis = {r->basis_adoption, r->basis_release};
+    opt.program = r->program[0] ? r->program : NULL;
+    opt.basis = &basis;
+    opt.resubmit = r->resubmit;
+    opt.carry_from = r->carried_from;
     diag d;
     diag_init(&d);
     int rc = run_execute(&opt, &d);

@@ -335,6 +335,8 @@ int inputs_load(inputs *in, const char *dir, diag *d)
               inputs_evals_n_spec, inputs_evals_row, 1);
     load_file(&L, dir, "overrides.csv", inputs_overrides_spec,
               inputs_overrides_n_spec, inputs_overrides_row, 1);
+    load_file(&L, dir, "commitments.csv", inputs_commitments_spec,
+              inputs_commitments_n_spec, inputs_commitments_row, 1);
     inputs_map_free(&L.ids);
     inputs_map_free(&L.graded);
     inputs_map_free(&L.overridden);
@@ -353,6 +355,7 @@ void inputs_free(inputs *in)
     free(in->split);
     free(in->evals);
     free(in->overrides);
+    free(in->commitments);
     arena_free(in->arena);
     memset(in, 0, sizeof *in);
 }

@@ -6,7 +6,8 @@
  * inputs_envelopes.c envelopes.csv
  * inputs_apps.c   applications.csv
  * inputs_evals.c  evaluations.csv (optional)
- * inputs_overrides.c overrides.csv (optional) */
+ * inputs_overrides.c overrides.csv (optional)
+ * inputs_commitments.c commitments.csv (optional) */
 #ifndef ALLIANCE_INPUTS_INTERNAL_H
 #define ALLIANCE_INPUTS_INTERNAL_H
 
@@ -102,6 +103,7 @@ typedef struct loader {
     /* evaluations.csv, overrides.csv */
     strmap graded;     /* application, evaluator, criterion -> line */
     strmap overridden; /* id -> line */
+    size_t cap_commitments; /* commitments.csv */
 } loader;
 
 /* inputs_table.c: mapping a header and gating rows (1: check the row). */
@@ -179,5 +181,9 @@ int inputs_evals_row(void *ctx, const csvread_row *row);
 extern const colspec inputs_overrides_spec[];
 extern const size_t inputs_overrides_n_spec;
 int inputs_overrides_row(void *ctx, const csvread_row *row);
+
+extern const colspec inputs_commitments_spec[];
+extern const size_t inputs_commitments_n_spec;
+int inputs_commitments_row(void *ctx, const csvread_row *row);
 
 #endif

@@ -21,6 +21,9 @@ static const cli_command *const commands[] = {
     &cli_explain,
     &cli_diff,
     &cli_replay,
+    &cli_adopt,
+    &cli_release,
+    &cli_commitments,
 };
 #define N_COMMANDS (sizeof commands / sizeof *commands)
 

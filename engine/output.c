@@ -255,6 +255,7 @@ static int output_disbursements(FILE *fp, const output_data *o)
 /* The money columns of one summary.csv row. */
 typedef struct output_cellsum {
     int64_t envelope, carried_in, granted, unspent, carried_out, to_reserve;
+    int64_t committed;  /* in earlier calls for projects */
 } output_cellsum;
 
 static void output_add(output_cellsum *t, const output_cellsum *c)
@@ -264,6 +265,7 @@ static void output_add(output_cellsum *t, const output_cellsum *c)
     t->granted += c->granted;
     t->carried_out += c->carried_out;
     t->to_reserve += c->to_reserve;
+    t->committed += c->committed;
     t->unspent = t->to_reserve; /* over several years: what is finally left */
 }
 
@@ -274,7 +276,8 @@ static output_cellsum output_cell_of(const output_data *o, size_t s, size_t y)
     return (output_cellsum){g->cell[k], o->alloc->carried_in[k],
                             o->alloc->granted[k], o->alloc->remaining[k],
                             alloc_carried_out(o->alloc, g, s, y),
-                            alloc_to_reserve(o->alloc, g, s, y)};
+                            alloc_to_reserve(o->alloc, g, s, y),
+                            alloc_committed(o->alloc, k)};
 }
 
 static void output_summary_row(output_row *r, const char *sub, const char *fy,
@@ -283,6 +286,7 @@ static void output_summary_row(output_row *r, const char *sub, const char *fy,
     output_text(r, sub);
     output_cell(r, fy);
     output_money(r, m->envelope);
+    output_money(r, m->committed);
     output_money(r, m->carried_in);
     output_money(r, m->granted);
     output_money(r, m->unspent);
@@ -299,8 +303,9 @@ static void output_summary_row(output_row *r, const char *sub, const char *fy,
 
 static void output_summary_head(output_row *r)
 {
-    const char *head[] = {"subregion", "fiscal_year", "envelope", "carried_in",
-                          "granted", "unspent", "carried_out", "to_reserve"};
+    const char *head[] = {"subregion", "fiscal_year", "envelope", "committed",
+                          "carried_in", "granted", "unspent", "carried_out",
+                          "to_reserve"};
     for (size_t i = 0; i < sizeof head / sizeof *head; i++)
         output_cell(r, head[i]);
     for (int s = 0; s < DECISION_N_STATUSES; s++)

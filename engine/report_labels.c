@@ -91,6 +91,12 @@ static const char *const labels[RL_N_LABELS][2] = {
     [RL_MAX_PER_ORG] = {"Plafond par organisme", "Cap per organisation"},
     [RL_NONE] = {"aucun", "none"},
     [RL_PAGE_FOOTER] = {"Page &P de &N", "Page &P of &N"},
+    [RL_COMMITTED] = {"Engagé (appels précédents)",
+                      "Committed in earlier calls"},
+    [RL_SEC_COMMITTED] = {"Engagé lors des appels précédents, par "
+                          "sous-région et exercice financier",
+                          "Committed in earlier calls, by sub-region and "
+                          "fiscal year"},
 };
 
 static const char *const statuses[DECISION_N_STATUSES][2] = {

@@ -77,27 +77,59 @@ static int64_t granted_of(const output_data *o, size_t sub)
     return sum;
 }
 
-/* Envelope of each sub-region in each fiscal year, totals by formula. */
-static lxw_row_t envelope_block(report_sheet *s, lxw_row_t r)
+/* The envelope of a cell, or what earlier calls committed in it. */
+typedef int64_t (*cell_value)(const output_data *o, size_t sub, size_t y);
+
+static int64_t envelope_cell(const output_data *o, size_t sub, size_t y)
+{
+    return split_cell(o->env, sub, y);
+}
+
+static int64_t committed_cell(const output_data *o, size_t sub, size_t y)
+{
+    return alloc_committed(o->alloc, sub * o->env->n_years + y);
+}
+
+static int64_t row_of(const output_data *o, size_t sub, cell_value v)
+{
+    int64_t sum = 0;
+    for (size_t y = 0; y < o->env->n_years; y++)
+        sum += v(o, sub, y);
+    return sum;
+}
+
+/* A later call for projects: earlier calls committed some money. */
+static int has_commitments(const output_data *o)
+{
+    for (size_t sub = 0; sub < o->env->n_sub; sub++)
+        if (row_of(o, sub, committed_cell) != 0)
+            return 1;
+    return 0;
+}
+
+/* Envelope (or commitments) of each sub-region in each fiscal year,
+ * totals by formula. */
+static lxw_row_t envelope_block(report_sheet *s, lxw_row_t r,
+                                report_label title, cell_value v)
 {
     report_ctx *c = s->c;
     const split_grid *g = c->o->env;
     lxw_col_t last = (lxw_col_t)g->n_years, tc = last + 1;
-    rx_text(s, r++, 0, report_text(c, RL_SEC_ENVELOPE), c->f.section);
+    rx_text(s, r++, 0, report_text(c, title), c->f.section);
     r = years_header(s, r, RL_SUBREGION);
     lxw_row_t first = r;
     for (size_t sub = 0; sub < g->n_sub; sub++, r++) {
         rx_text(s, r, 0, g->name[sub], NULL);
         for (size_t y = 0; y < g->n_years; y++)
-            rx_money(s, r, (lxw_col_t)(y + 1), split_cell(g, sub, y), money(c));
-        rx_sum_row(s, r, tc, 1, last, RK_MONEY, envelope_of(g, sub), money(c));
+            rx_money(s, r, (lxw_col_t)(y + 1), v(c->o, sub, y), money(c));
+        rx_sum_row(s, r, tc, 1, last, RK_MONEY, row_of(c->o, sub, v), money(c));
     }
     rx_text(s, r, 0, report_text(c, RL_TOTAL), c->f.total[RK_TEXT]);
     int64_t all = 0;
     for (size_t y = 0; y < g->n_years; y++) {
         int64_t year = 0;
         for (size_t sub = 0; sub < g->n_sub; sub++)
-            year += split_cell(g, sub, y);
+            year += v(c->o, sub, y);
         rx_sum(s, r, (lxw_col_t)(y + 1), first, r - 1, RK_MONEY, year,
                c->f.total[RK_MONEY]);
         all += year;
@@ -106,52 +138,67 @@ static lxw_row_t envelope_block(report_sheet *s, lxw_row_t r)
     return r + 1;
 }
 
-/* Envelope, requested, granted and unspent (= envelope - granted over
- * the program) per sub-region. */
-static lxw_row_t subregion_block(report_sheet *s, lxw_row_t r, rows_span *span)
+/* Envelope, committed in earlier calls (a later call only), requested,
+ * granted and unspent (= envelope - committed - granted over the
+ * program) per sub-region. */
+static lxw_row_t subregion_block(report_sheet *s, lxw_row_t r, rows_span *span,
+                                 int calls)
 {
     report_ctx *c = s->c;
     const split_grid *g = c->o->env;
     const char *head[] = {report_text(c, RL_SUBREGION), report_text(c, RL_ENVELOPE),
-                          report_text(c, RL_REQUESTED), report_text(c, RL_GRANTED),
-                          report_text(c, RL_UNSPENT)};
-    int64_t total[4] = {0};
+                          report_text(c, RL_COMMITTED), report_text(c, RL_REQUESTED),
+                          report_text(c, RL_GRANTED), report_text(c, RL_UNSPENT)};
+    int n = calls ? 5 : 4; /* money columns, the last one a formula */
+    if (!calls)
+        memmove(&head[2], &head[3], 3 * sizeof *head);
+    int64_t total[5] = {0};
     rx_text(s, r++, 0, report_text(c, RL_SEC_SUBREGIONS), c->f.section);
-    rx_header(s, r++, head, 5);
+    rx_header(s, r++, head, n + 1);
     span->first = r;
     for (size_t sub = 0; sub < g->n_sub; sub++, r++) {
-        int64_t v[4] = {envelope_of(g, sub), report_requested(c, sub),
-                        granted_of(c->o, sub), 0};
-        v[3] = v[0] - v[2];
+        int64_t before = row_of(c->o, sub, committed_cell), v[5];
+        int k = 0;
+        v[k++] = envelope_of(g, sub);
+        if (calls)
+            v[k++] = before;
+        v[k++] = report_requested(c, sub);
+        v[k++] = granted_of(c->o, sub);
+        v[k] = v[0] - before - v[k - 1];
         char formula[40];
-        snprintf(formula, sizeof formula, "=B%u-D%u", (unsigned)r + 1,
-                 (unsigned)r + 1);
+        unsigned row = (unsigned)r + 1;
+        if (calls)
+            snprintf(formula, sizeof formula, "=B%u-C%u-E%u", row, row, row);
+        else
+            snprintf(formula, sizeof formula, "=B%u-D%u", row, row);
         rx_text(s, r, 0, g->name[sub], NULL);
-        for (lxw_col_t k = 0; k < 3; k++)
-            rx_money(s, r, k + 1, v[k], money(c));
-        rx_formula(s, r, 4, formula, RK_MONEY, v[3], money(c));
-        for (int k = 0; k < 4; k++)
-            total[k] += v[k];
+        for (lxw_col_t j = 0; j + 1 < (lxw_col_t)n; j++)
+            rx_money(s, r, j + 1, v[j], money(c));
+        rx_formula(s, r, (lxw_col_t)n, formula, RK_MONEY, v[n - 1], money(c));
+        for (int j = 0; j < n; j++)
+            total[j] += v[j];
     }
     span->last = r - 1;
     rx_text(s, r, 0, report_text(c, RL_TOTAL), c->f.total[RK_TEXT]);
-    for (lxw_col_t k = 0; k < 4; k++)
-        rx_sum(s, r, k + 1, span->first, span->last, RK_MONEY, total[k],
+    for (lxw_col_t j = 0; j < (lxw_col_t)n; j++)
+        rx_sum(s, r, j + 1, span->first, span->last, RK_MONEY, total[j],
                c->f.total[RK_MONEY]);
     return r + 1;
 }
 
-/* One fiscal year: envelope, granted, carried in, left at year end. */
+/* One fiscal year: envelope, committed in earlier calls, granted,
+ * carried in, left at year end. */
 typedef struct year_sums {
-    int64_t envelope, granted, carried, remaining;
+    int64_t envelope, committed, granted, carried, remaining;
 } year_sums;
 
 static year_sums year_of(const output_data *o, size_t y)
 {
-    year_sums t = {0, 0, 0, 0};
+    year_sums t = {0, 0, 0, 0, 0};
     for (size_t sub = 0; sub < o->env->n_sub; sub++) {
         size_t k = sub * o->env->n_years + y;
         t.envelope += o->env->cell[k];
+        t.committed += alloc_committed(o->alloc, k);
         t.granted += o->alloc->granted[k];
         t.carried += o->alloc->carried_in ? o->alloc->carried_in[k] : 0;
         t.remaining += o->alloc->remaining[k];
@@ -167,57 +214,101 @@ static int has_carry(const output_data *o)
     return 0;
 }
 
-static void year_row(report_sheet *s, lxw_row_t r, size_t y, int carry)
+/* The year table's columns: committed only in a later call, carried in
+ * only when money was carried; 0 for a column left out. */
+typedef struct year_cols {
+    lxw_col_t committed, granted, carried, remaining;
+} year_cols;
+
+static year_cols year_layout(int calls, int carry)
+{
+    year_cols k = {0, 2, 0, 0};
+    if (calls)
+        k = (year_cols){2, 3, 0, 0};
+    if (carry)
+        k.carried = k.granted + 1;
+    k.remaining = (lxw_col_t)(k.granted + 1 + (carry != 0));
+    return k;
+}
+
+/* "=B5-C5-D5+E5": envelope - committed - granted + carried in. */
+static void year_formula(char *buf, size_t cap, const year_cols *k, unsigned n)
+{
+    int len = snprintf(buf, cap, "=B%u", n);
+    if (k->committed && len > 0)
+        len += snprintf(buf + len, cap - (size_t)len, "-%c%u",
+                        'A' + k->committed, n);
+    if (len > 0)
+        len += snprintf(buf + len, cap - (size_t)len, "-%c%u",
+                        'A' + k->granted, n);
+    if (k->carried && len > 0)
+        snprintf(buf + len, cap - (size_t)len, "+%c%u", 'A' + k->carried, n);
+}
+
+static void year_row(report_sheet *s, lxw_row_t r, size_t y, const year_cols *k)
 {
     report_ctx *c = s->c;
     year_sums t = year_of(c->o, y);
-    char fy[CAL_FY_BUFSZ], formula[48];
-    unsigned n = (unsigned)r + 1;
+    char fy[CAL_FY_BUFSZ], formula[64];
     rx_text(s, r, 0, cal_format_fiscal_year(c->o->env->first_year + (int)y, fy), NULL);
     rx_money(s, r, 1, t.envelope, money(c));
-    rx_money(s, r, 2, t.granted, money(c));
-    if (carry) {
-        rx_money(s, r, 3, t.carried, money(c));
-        snprintf(formula, sizeof formula, "=B%u+D%u-C%u", n, n, n);
-    } else {
-        snprintf(formula, sizeof formula, "=B%u-C%u", n, n);
-    }
-    rx_formula(s, r, carry ? 4 : 3, formula, RK_MONEY, t.remaining, money(c));
+    if (k->committed)
+        rx_money(s, r, k->committed, t.committed, money(c));
+    rx_money(s, r, k->granted, t.granted, money(c));
+    if (k->carried)
+        rx_money(s, r, k->carried, t.carried, money(c));
+    year_formula(formula, sizeof formula, k, (unsigned)r + 1);
+    rx_formula(s, r, k->remaining, formula, RK_MONEY, t.remaining, money(c));
+}
+
+static void year_header(report_sheet *s, lxw_row_t r, const year_cols *k)
+{
+    report_ctx *c = s->c;
+    header_cell(s, r, 0, report_text(c, RL_FISCAL_YEAR));
+    header_cell(s, r, 1, report_text(c, RL_ENVELOPE));
+    if (k->committed)
+        header_cell(s, r, k->committed, report_text(c, RL_COMMITTED));
+    header_cell(s, r, k->granted, report_text(c, RL_GRANTED));
+    if (k->carried)
+        header_cell(s, r, k->carried, report_text(c, RL_CARRIED_IN));
+    header_cell(s, r, k->remaining, report_text(c, RL_REMAINING));
 }
 
 /* The region's money per fiscal year. The total's balance is what stays
- * unspent over the program: envelope - granted. */
-static lxw_row_t year_block(report_sheet *s, lxw_row_t r, rows_span *span)
+ * unspent over the program: envelope - committed - granted. */
+static lxw_row_t year_block(report_sheet *s, lxw_row_t r, rows_span *span,
+                            int calls)
 {
     report_ctx *c = s->c;
-    int carry = has_carry(c->o);
-    const char *head[] = {report_text(c, RL_FISCAL_YEAR), report_text(c, RL_ENVELOPE),
-                          report_text(c, RL_GRANTED), report_text(c, RL_CARRIED_IN),
-                          report_text(c, RL_REMAINING)};
-    if (!carry)
-        head[3] = head[4];
+    year_cols k = year_layout(calls, has_carry(c->o));
     rx_text(s, r++, 0, report_text(c, RL_SEC_YEARS), c->f.section);
-    rx_header(s, r++, head, carry ? 5 : 4);
+    year_header(s, r++, &k);
     span->first = r;
-    year_sums all = {0, 0, 0, 0};
+    year_sums all = {0, 0, 0, 0, 0};
     for (size_t y = 0; y < c->o->env->n_years; y++, r++) {
-        year_row(s, r, y, carry);
+        year_row(s, r, y, &k);
         year_sums t = year_of(c->o, y);
         all.envelope += t.envelope;
+        all.committed += t.committed;
         all.granted += t.granted;
     }
     span->last = r - 1;
-    char formula[40];
-    snprintf(formula, sizeof formula, "=B%u-C%u", (unsigned)r + 1, (unsigned)r + 1);
+    year_cols no_carry = k;
+    no_carry.carried = 0;
+    char formula[64];
+    year_formula(formula, sizeof formula, &no_carry, (unsigned)r + 1);
     rx_text(s, r, 0, report_text(c, RL_TOTAL), c->f.total[RK_TEXT]);
     rx_sum(s, r, 1, span->first, span->last, RK_MONEY, all.envelope,
            c->f.total[RK_MONEY]);
-    rx_sum(s, r, 2, span->first, span->last, RK_MONEY, all.granted,
+    if (k.committed)
+        rx_sum(s, r, k.committed, span->first, span->last, RK_MONEY,
+               all.committed, c->f.total[RK_MONEY]);
+    rx_sum(s, r, k.granted, span->first, span->last, RK_MONEY, all.granted,
            c->f.total[RK_MONEY]);
-    if (carry)
-        rx_text(s, r, 3, "", c->f.total[RK_TEXT]);
-    rx_formula(s, r, carry ? 4 : 3, formula, RK_MONEY,
-               all.envelope - all.granted, c->f.total[RK_MONEY]);
+    if (k.carried)
+        rx_text(s, r, k.carried, "", c->f.total[RK_TEXT]);
+    rx_formula(s, r, k.remaining, formula, RK_MONEY,
+               all.envelope - all.committed - all.granted, c->f.total[RK_MONEY]);
     return r + 1;
 }
 
@@ -337,13 +428,17 @@ int report_summary(report_ctx *c)
     }
     report_set_cap(&s, 0, 45);
     rows_span subs, years;
+    int calls = has_commitments(c->o);
     lxw_row_t r = head_block(&s, 0), charts = r + 1;
-    r = envelope_block(&s, charts + CHART_ROWS);
-    r = subregion_block(&s, r + 1, &subs);
-    r = year_block(&s, r + 1, &years);
+    r = envelope_block(&s, charts + CHART_ROWS, RL_SEC_ENVELOPE, envelope_cell);
+    if (calls)
+        r = envelope_block(&s, r + 1, RL_SEC_COMMITTED, committed_cell);
+    r = subregion_block(&s, r + 1, &subs, calls);
+    r = year_block(&s, r + 1, &years, calls);
     status_block(&s, r + 1, counts);
-    add_chart(&s, charts, 0, RL_CHART_SUBREGIONS, &subs, 3);
-    add_chart(&s, charts, CHART_WIDTH + CHART_GAP, RL_CHART_YEARS, &years, 2);
+    add_chart(&s, charts, 0, RL_CHART_SUBREGIONS, &subs, calls ? 4 : 3);
+    add_chart(&s, charts, CHART_WIDTH + CHART_GAP, RL_CHART_YEARS, &years,
+              year_layout(calls, has_carry(c->o)).granted);
     free(counts);
     return report_sheet_close(&s, -1);
 }

@@ -13,9 +13,21 @@
 #include "rules_internal.h"
 
 static const char *const alloc_keys[] = {
-    "leftover", "max_grant", "max_per_organisation", "method",
-    "min_partial_share", "on_overflow", NULL
+    "allow_resubmit", "leftover", "max_grant", "max_per_organisation",
+    "method", "min_partial_share", "on_overflow", NULL
 };
+
+/* allow_resubmit: a boolean, false when absent. */
+static int parse_resubmit(struct rules *r, diag *d, int a)
+{
+    int type = rules_cfg_get(r->L, a, "allow_resubmit");
+    r->cfg.allow_resubmit = type == LUA_TBOOLEAN && lua_toboolean(r->L, -1);
+    lua_pop(r->L, 1);
+    if (type != LUA_TNIL && type != LUA_TBOOLEAN)
+        return rules_cfg_err(r, d, "allocate.allow_resubmit must be true or "
+                             "false");
+    return DIAG_OK;
+}
 
 static int parse_method(struct rules *r, diag *d, int a)
 {
@@ -137,12 +149,13 @@ int rules_cfg_allocate(struct rules *r, diag *d, int t, int funcs)
             st, parse_cap(r, d, a, "max_grant", &r->cfg.max_grant));
         st = rules_keep_status(
             st, parse_cap(r, d, a, "max_per_organisation", &r->cfg.max_per_org));
+        st = rules_keep_status(st, parse_resubmit(r, d, a));
     } else if (type != LUA_TNIL) {
         st =
             rules_cfg_err(r, d,
                           "'allocate' must be a function or a table { method=, on_overflow=, "
                           "min_partial_share=, leftover=, max_grant=, "
-                          "max_per_organisation= }");
+                          "max_per_organisation=, allow_resubmit= }");
     }
     lua_pop(L, 1);
     return st;

@@ -67,7 +67,7 @@ static int sched_verify_grants(const inputs *in, const rules_config *cfg,
                                const alloc_result *alloc, const int64_t *paid,
                                diag *d)
 {
-    char a[MONEY_BUFSZ], b[MONEY_BUFSZ];
+    char a[MONEY_BUFSZ], b[MONEY_BUFSZ], c[MONEY_BUFSZ];
     for (size_t i = 0; i < in->n_apps; i++) {
         const decision *dec = &alloc->decisions[i];
         int64_t g = dec->granted;
@@ -77,11 +77,15 @@ static int sched_verify_grants(const inputs *in, const rules_config *cfg,
                             "application %s: grant %s outside 0..%s", id,
                             money_format(g, a),
                             money_format(in->apps[i].requested, b));
-        if (cfg->max_grant && g > cfg->max_grant &&
-            dec->status != DECISION_OVERRIDDEN)
+        /* a resubmission's cap holds for its commitment and grant */
+        int64_t before = alloc_app_committed(alloc, i);
+        if (before < 0 || (cfg->max_grant && g + before > cfg->max_grant &&
+                           dec->status != DECISION_OVERRIDDEN))
             return diag_add(d, DIAG_INTERNAL,
-                            "application %s: grant %s above max_grant %s", id,
-                            money_format(g, a), money_format(cfg->max_grant, b));
+                            "application %s: grant %s (%s committed before) "
+                            "above max_grant %s", id, money_format(g, a),
+                            money_format(before, c),
+                            money_format(cfg->max_grant, b));
         if (paid[i] != g)
             return diag_add(d, DIAG_INTERNAL,
                             "application %s: instalments sum to %s, grant is %s",
@@ -132,29 +136,33 @@ static int sched_verify_orgs(const inputs *in, const rules_config *cfg,
     return rc;
 }
 
-/* One cell: pays within envelope + carried in; carries only what it has
- * left, only forward; returns granted + to_reserve for the grand total. */
+/* One cell: what earlier calls committed and this call pays fit within
+ * the envelope plus what was carried in; carries only what it has left,
+ * only forward; adds committed + granted + to_reserve to the grand total
+ * (all the calls' money and what remains). */
 static int sched_verify_cell(const split_grid *env, const alloc_result *al,
                              const int64_t *paid, size_t s, size_t y,
                              int64_t *accounted, diag *d)
 {
     size_t k = s * env->n_years + y;
-    int64_t in = al->carried_in[k];
+    int64_t in = al->carried_in[k], before = alloc_committed(al, k);
     int64_t prev_left = y > 0 ? al->remaining[k - 1] : 0;
-    int ok = paid[k] == al->granted[k] && in >= 0 &&
+    int ok = paid[k] == al->granted[k] && in >= 0 && before >= 0 &&
              (in == 0 || in == prev_left) &&
-             paid[k] <= env->cell[k] + in &&
-             al->remaining[k] == env->cell[k] + in - paid[k];
+             before + paid[k] <= env->cell[k] + in &&
+             al->remaining[k] == env->cell[k] - before + in - paid[k];
     if (!ok) {
-        char a[MONEY_BUFSZ], b[MONEY_BUFSZ], c[MONEY_BUFSZ], fy[CAL_FY_BUFSZ];
+        char a[MONEY_BUFSZ], b[MONEY_BUFSZ], c[MONEY_BUFSZ], e[MONEY_BUFSZ];
+        char fy[CAL_FY_BUFSZ];
         return diag_add(d, DIAG_INTERNAL,
                         "%s, fiscal year %s: %s paid against an envelope of "
-                        "%s with %s carried in", env->name[s],
+                        "%s with %s carried in and %s committed in earlier "
+                        "calls", env->name[s],
                         cal_format_fiscal_year(env->first_year + (int)y, fy),
                         money_format(paid[k], a), money_format(env->cell[k], b),
-                        money_format(in, c));
+                        money_format(in, c), money_format(before, e));
     }
-    *accounted += paid[k] + alloc_to_reserve(al, env, s, y);
+    *accounted += before + paid[k] + alloc_to_reserve(al, env, s, y);
     return 0;
 }
 
@@ -172,7 +180,7 @@ static int sched_verify_cells(const split_grid *env, const int64_t *paid,
     if (accounted != envelope) {
         char a[MONEY_BUFSZ], b[MONEY_BUFSZ];
         return diag_add(d, DIAG_INTERNAL,
-                        "granted + unspent = %s, envelope = %s",
+                        "committed + granted + unspent = %s, envelope = %s",
                         money_format(accounted, a), money_format(envelope, b));
     }
     return 0;

@@ -92,8 +92,19 @@ void store_bag_free(struct store_bag *b);
     " rules_path, lib_dir, out_dir, status, exit_status, error, replay_of," \
     " first_year, n_years, threshold, leftover, n_apps, n_eligible,"        \
     " n_ranked, n_granted, n_funded, n_partial, n_waitlisted, n_below,"     \
-    " n_ineligible, n_overridden, granted, envelope"
+    " n_ineligible, n_overridden, granted, envelope, call_source,"          \
+    " basis_adoption, basis_release, committed, resubmit, carried_from,"    \
+    " (SELECT resolution FROM adoption WHERE adoption.run_id = run.id)"
 int store_run_from_row(sqlite3_stmt *st, store_run *r, struct store_bag *bag);
+
+/* "2026-11-23T06:28:51.123Z" (store_write.c). */
+void store_iso_time(int64_t ms, char buf[32]);
+
+/* Records what a call started from (m->call) on run `run`, inside its
+ * open transaction: the run's columns and each cell's commitments
+ * (store_calls.c). Nothing to do when m->call is NULL. */
+int store_write_call(store *s, int64_t run, const store_run_meta *m,
+                     const output_data *o, diag *d);
 
 /* Writes a successful run's results as rows of run `run`, inside the
  * open transaction (store_results.c). */

@@ -66,6 +66,15 @@ int store_run_from_row(sqlite3_stmt *st, store_run *r, struct store_bag *bag)
         r->n_status[i] = sqlite3_column_int64(st, 21 + i);
     r->granted = sqlite3_column_int64(st, 27);
     r->envelope = sqlite3_column_int64(st, 28);
+    if (!(r->call_source = text_col(st, 29, bag)))
+        return -1;
+    r->basis_adoption = sqlite3_column_int64(st, 30);
+    r->basis_release = sqlite3_column_int64(st, 31);
+    r->committed = sqlite3_column_int64(st, 32);
+    r->resubmit = sqlite3_column_int(st, 33);
+    r->carried_from = sqlite3_column_int64(st, 34);
+    if (!(r->adopted = text_col(st, 35, bag)))
+        return -1;
     return 0;
 }
 

@@ -62,7 +62,9 @@ static void take_turn(writer *w, size_t app, size_t *next, int64_t *spent)
     w->slot[app] = *next;
     int64_t *left = &w->left[(*next)++ * ny];
     for (size_t y = 0; y < ny; y++)
-        left[y] = g->cell[row * ny + y] - spent[row * ny + y];
+        left[y] = g->cell[row * ny + y] -
+                  alloc_committed(w->o->alloc, row * ny + y) -
+                  spent[row * ny + y];
     for (size_t i = w->first_item[app]; i < w->first_item[app + 1]; i++) {
         const disbursement *ds = &w->o->sched->items[i];
         spent[ds->source * ny + (size_t)ds->year] += ds->amount;

@@ -130,7 +130,94 @@ static const char *const step1[] = {
     "PRAGMA user_version = 1",
     NULL};
 
-const char *const *const store_migrations[] = {step1};
+/* Successive calls for projects (schema 2): adoptions and releases.
+ *  - adoption: the committee adopted a run's decisions (a resolution):
+ *    its instalments become commitments of its program. One per run;
+ *  - release / release_part: money freed from a commitment's unpaid
+ *    instalments, with its reason, and which instalments gave it;
+ *  - run gains what the call started from: where its commitments came
+ *    from (call_source: 'store', 'csv', or NULL for none), the last
+ *    adoption and release it saw (basis_*: a replay uses the same ones),
+ *    the money they committed, --resubmit, and the run whose waitlist it
+ *    carried; envelope_cell gains the money committed per cell;
+ *  - adopted runs, adoptions and releases are immutable: triggers refuse
+ *    any UPDATE or DELETE of them, whoever writes to the file. */
+#define IMMUTABLE(table, key)                                               \
+    "CREATE TRIGGER " table "_adopted_update BEFORE UPDATE ON " table       \
+    " WHEN EXISTS (SELECT 1 FROM adoption WHERE run_id = OLD." key ")"      \
+    " BEGIN SELECT RAISE(ABORT, 'an adopted run cannot change'); END",      \
+    "CREATE TRIGGER " table "_adopted_delete BEFORE DELETE ON " table       \
+    " WHEN EXISTS (SELECT 1 FROM adoption WHERE run_id = OLD." key ")"      \
+    " BEGIN SELECT RAISE(ABORT, 'an adopted run cannot change'); END"
+#define APPEND_ONLY(table)                                                  \
+    "CREATE TRIGGER " table "_no_update BEFORE UPDATE ON " table            \
+    " BEGIN SELECT RAISE(ABORT, '" table " rows cannot change'); END",      \
+    "CREATE TRIGGER " table "_no_delete BEFORE DELETE ON " table            \
+    " BEGIN SELECT RAISE(ABORT, '" table " rows cannot change'); END"
+
+static const char *const step2[] = {
+    "ALTER TABLE run ADD COLUMN call_source TEXT"
+    " CHECK (call_source IN ('store', 'csv'))",
+    "ALTER TABLE run ADD COLUMN basis_adoption INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE run ADD COLUMN basis_release INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE run ADD COLUMN committed INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE run ADD COLUMN resubmit INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE run ADD COLUMN carried_from INTEGER REFERENCES run(id)",
+    "ALTER TABLE envelope_cell ADD COLUMN committed INTEGER NOT NULL"
+    " DEFAULT 0",
+    "CREATE TABLE adoption ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " run_id INTEGER NOT NULL UNIQUE REFERENCES run(id),"
+    " program TEXT NOT NULL CHECK (program <> ''),"
+    " resolution TEXT NOT NULL CHECK (resolution <> ''),"
+    " adopted_at TEXT NOT NULL)",
+    "CREATE INDEX adoption_program ON adoption (program, run_id)",
+    "CREATE TABLE release ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " program TEXT NOT NULL, application TEXT NOT NULL,"
+    " amount INTEGER NOT NULL CHECK (amount > 0),"
+    " reason TEXT NOT NULL CHECK (reason <> ''),"
+    " as_of TEXT NOT NULL," /* instalments due before it are paid */
+    " released_at TEXT NOT NULL)",
+    "CREATE TABLE release_part ("
+    " release_id INTEGER NOT NULL REFERENCES release(id),"
+    " run_id INTEGER NOT NULL, app INTEGER NOT NULL,"
+    " number INTEGER NOT NULL, amount INTEGER NOT NULL CHECK (amount > 0),"
+    " PRIMARY KEY (release_id, run_id, app, number),"
+    " FOREIGN KEY (run_id, app, number) REFERENCES instalment)"
+    " WITHOUT ROWID",
+    "CREATE INDEX release_part_instalment ON release_part"
+    " (run_id, app, number)",
+    IMMUTABLE("run", "id"), IMMUTABLE("application", "run_id"),
+    IMMUTABLE("decision", "run_id"), IMMUTABLE("instalment", "run_id"),
+    IMMUTABLE("envelope_cell", "run_id"), IMMUTABLE("subregion", "run_id"),
+    IMMUTABLE("check_failure", "run_id"), IMMUTABLE("run_file", "run_id"),
+    APPEND_ONLY("adoption"), APPEND_ONLY("release"),
+    APPEND_ONLY("release_part"),
+    "DROP VIEW summary_view",
+    "CREATE VIEW summary_view AS"
+    " SELECT c.run_id, s.name AS envelope, c.fiscal_year,"
+    " c.envelope / 100.0 AS envelope_amount,"
+    " c.committed / 100.0 AS committed,"
+    " c.carried_in / 100.0 AS carried_in, c.granted / 100.0 AS granted,"
+    " c.remaining / 100.0 AS unspent, c.carried_out / 100.0 AS carried_out,"
+    " c.to_reserve / 100.0 AS to_reserve"
+    " FROM envelope_cell c JOIN subregion s USING (run_id, sub)",
+    /* every adopted instalment with what releases took from it */
+    "CREATE VIEW commitment_view AS"
+    " SELECT ad.program, ad.run_id, ad.resolution, a.id AS application,"
+    " s.name AS envelope, i.fiscal_year, i.number, i.due,"
+    " i.amount / 100.0 AS committed,"
+    " coalesce((SELECT sum(p.amount) FROM release_part p"
+    "  WHERE p.run_id = i.run_id AND p.app = i.app"
+    "  AND p.number = i.number), 0) / 100.0 AS released"
+    " FROM adoption ad JOIN instalment i ON i.run_id = ad.run_id"
+    " JOIN application a ON a.run_id = i.run_id AND a.app = i.app"
+    " JOIN subregion s ON s.run_id = i.run_id AND s.sub = i.source",
+    "PRAGMA user_version = 2",
+    NULL};
+
+const char *const *const store_migrations[] = {step1, step2};
 const size_t store_n_migrations =
     sizeof store_migrations / sizeof *store_migrations;
 

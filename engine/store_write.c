@@ -76,7 +76,7 @@ sqlite3_stmt *store_stmt(store *s, enum store_stmt_id which, diag *d,
 }
 
 /* "2026-11-23T06:28:51.123Z" */
-static void iso_time(int64_t ms, char buf[32])
+void store_iso_time(int64_t ms, char buf[32])
 {
     time_t t = (time_t)(ms / 1000);
     struct tm tm;
@@ -199,8 +199,8 @@ static int insert_run(store *s, const store_run_meta *m, const store_paths *p,
     if (!st)
         return rc;
     char started[32], finished[32];
-    iso_time(m->started_ms, started);
-    iso_time(m->finished_ms ? m->finished_ms : store_now_ms(), finished);
+    store_iso_time(m->started_ms, started);
+    store_iso_time(m->finished_ms ? m->finished_ms : store_now_ms(), finished);
     const char *times[2] = {started, finished};
     const rules_config *cfg = o ? o->cfg
                                 : m->rules ? rules_config_get(m->rules) : NULL;
@@ -263,6 +263,8 @@ int store_begin_run(store *s, const store_run_meta *m, const output_data *o,
     int rc = begin_with_row(s, m, 0, NULL, o, order, id, d);
     if (rc == 0)
         rc = store_write_results(s, *id, o, order, d);
+    if (rc == 0)
+        rc = store_write_call(s, *id, m, o, d);
     if (rc != 0) {
         store_rollback(s);
         *id = 0;

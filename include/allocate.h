@@ -56,7 +56,27 @@ typedef struct alloc_result {
     int64_t *granted;
     int64_t *carried_in;
     int64_t *remaining;
+    int64_t *committed;  /* per cell: committed in earlier calls and
+                            subtracted before this call; NULL (all 0)
+                            in a result not built by alloc_run* */
+    int64_t *app_committed; /* n_apps: an application's own commitment
+                               from earlier calls (a resubmission), or
+                               NULL */
 } alloc_result;
+
+/* With commitments the per-cell identity becomes
+ *   remaining = envelope - committed + carried_in - granted
+ * and committed + granted + to_reserve, summed over the cells, is the
+ * envelope: what all the calls granted plus what remains. */
+static inline int64_t alloc_committed(const alloc_result *r, size_t k)
+{
+    return r->committed ? r->committed[k] : 0;
+}
+
+static inline int64_t alloc_app_committed(const alloc_result *r, size_t a)
+{
+    return r->app_committed ? r->app_committed[a] : 0;
+}
 
 /* What a cell passes to the next year and leaves to the reserve. */
 int64_t alloc_carried_out(const alloc_result *r, const split_grid *g,
@@ -96,6 +116,26 @@ int alloc_run_with(const inputs *in, const rules_config *cfg,
                    const rules_results *res, const plan_set *plan,
                    const rank_order *order, const split_grid *env,
                    const alloc_proposer *p, alloc_result *out, diag *d);
+
+/* Money committed in earlier calls for projects (see commitments.h). */
+typedef struct alloc_commitments {
+    const int64_t *cell; /* n_sub * n_years cents, >= 0, subtracted from
+                            each cell before allocating; NULL: none */
+    const int64_t *app;  /* n_apps cents already committed to each
+                            application (a resubmission asking for more):
+                            max_grant caps commitment + grant; NULL */
+} alloc_commitments;
+
+/* alloc_run_with on what earlier calls left: each cell's envelope less
+ * c->cell. c may be NULL (alloc_run_with). A cell whose commitments
+ * leave less than nothing (or, with leftover = "carry", years whose
+ * commitments exceed what they and the years before them hold) is a
+ * DIAG_DATA error naming the sub-region and the fiscal year. */
+int alloc_run_committed(const inputs *in, const rules_config *cfg,
+                        const rules_results *res, const plan_set *plan,
+                        const rank_order *order, const split_grid *env,
+                        const alloc_commitments *c, const alloc_proposer *p,
+                        alloc_result *out, diag *d);
 void alloc_free(alloc_result *out);
 
 #endif

@@ -19,6 +19,9 @@ extern const cli_command cli_runs;
 extern const cli_command cli_explain;
 extern const cli_command cli_diff;
 extern const cli_command cli_replay;
+extern const cli_command cli_adopt;
+extern const cli_command cli_release;
+extern const cli_command cli_commitments;
 
 /* The library folder for require(): the rule file's own lib/ folder when
  * it exists (a checkout runs its rules with its library), else the

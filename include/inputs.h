@@ -8,6 +8,8 @@
  *   evaluations.csv   application, evaluator, criterion, points  (optional)
  *   overrides.csv     application, decision, justification
  *                     [, amount, from_reserve]                  (optional)
+ *   commitments.csv   application, subregion, fiscal_year, amount,
+ *                     resolution                                (optional)
  *
  * The full contract, with every alias and accepted form, is README.md
  * "Inputs"; the refusals are the corpus of tests/data/corpus/.
@@ -89,6 +91,21 @@ typedef struct override_row {
     long line;
 } override_row;
 
+/* commitments.csv (optional): money committed in earlier calls for
+ * projects of the program, for a run without a run store (alliance
+ * commitments --csv writes it from one; see commitments.h). */
+typedef struct commitment_row {
+    const char *application; /* an application id of an earlier call */
+    const char *subregion;   /* the envelope row charged: a row of
+                                split.csv, or the implicit reserve */
+    int fiscal_year;         /* first year: 2025 for 2025-2026; one of
+                                envelopes.csv's years */
+    int64_t amount;          /* cents, >= 0: still committed (0 when all
+                                of it was released) */
+    const char *resolution;  /* the committee's resolution, not empty */
+    long line;
+} commitment_row;
+
 typedef struct inputs {
     application *apps;
     size_t n_apps;
@@ -112,6 +129,9 @@ typedef struct inputs {
     size_t n_overrides;
 
     struct inputs_arena *arena;  /* owns every string above */
+
+    commitment_row *commitments; /* commitments.csv, in file order */
+    size_t n_commitments;
 } inputs;
 
 /* Loads dir/applications.csv, dir/envelopes.csv and dir/split.csv, and
@@ -125,5 +145,19 @@ int64_t inputs_envelope_total(const inputs *in);
 
 /* Index of the named subregion, or -1. Exact match after trimming. */
 long inputs_find_subregion(const inputs *in, const char *name);
+
+/* Room for n more applications at the end of in->apps (zeroed), for
+ * applications carried from an earlier call; NULL when out of memory.
+ * The caller fills them, strings from inputs_keep, then adds n to
+ * in->n_apps. (inputs_commitments.c) */
+application *inputs_append_apps(inputs *in, size_t n);
+
+/* A copy of s owned by in (freed by inputs_free); NULL when out of
+ * memory. */
+const char *inputs_keep(inputs *in, const char *s);
+
+/* An application's extra values (in->n_extra of them, all ""), owned by
+ * in; NULL when out of memory. */
+const char **inputs_keep_extras(inputs *in);
 
 #endif

@@ -6,8 +6,10 @@
  *                      override_justification
  *   disbursements.csv  id, subregion, fiscal_year, instalment, label,
  *                      due_date, amount
- *   summary.csv        per sub-region and fiscal year: envelope, granted,
- *                      unspent; per sub-region: counts by status
+ *   summary.csv        per sub-region and fiscal year: envelope,
+ *                      committed (in earlier calls for projects),
+ *                      carried_in, granted, unspent, carried_out,
+ *                      to_reserve; per sub-region: counts by status
  *
  * Values are in machine form (cents as "1234.56", dates "2025-04-01"),
  * UTF-8, RFC 4180 (quoting by libcsv). Text starting with = + - @ or a tab

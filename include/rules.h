@@ -10,7 +10,8 @@
  *   allocate   function(candidates, envelope, ctx) -> { [id] = dollars }, or
  *              { method = "greedy", on_overflow = "skip"|"stop"|"partial",
  *                min_partial_share = 0.5, leftover = "reserve"|"carry",
- *                max_grant = dollars, max_per_organisation = dollars }
+ *                max_grant = dollars, max_per_organisation = dollars,
+ *                allow_resubmit = false }
  *   schedule   { { label=, share=, at= }, ... }  at: 0 = start, 1 = end
  *              or function(app, ctx) -> { { label=, share=, at= | date= } }
  *   split      function(subregions, ctx) -> { [name] = weight, ... }
@@ -92,6 +93,9 @@ typedef struct rules_config {
     int has_schedule_fn;    /* schedule is a function: instalments is
                                NULL, rules_results.dues holds the plans */
     int64_t grid_total;     /* declared grid_total, hundredths; 0: none */
+    int allow_resubmit;     /* allocate.allow_resubmit: an application
+                               committed in an earlier call may ask for
+                               more money (with --resubmit) */
 } rules_config;
 
 /* Results of every check and criterion for every application. */
@@ -145,6 +149,11 @@ const rules_config *rules_config_get(const rules *r);
  * so far, for a progress bar. fn may be NULL. */
 typedef void (*rules_progress_fn)(void *ctx, size_t done, size_t total);
 void rules_set_progress(rules *r, rules_progress_fn fn, void *ctx);
+
+/* Replaces the rule file's program name (alliance run --program), for
+ * ctx.program and everything that shows the program. Call it before
+ * rules_evaluate. DIAG_OSERR when out of memory. (rules_program.c) */
+int rules_set_program(rules *r, const char *program, diag *d);
 
 /* Runs every check and every criterion on every application. Criteria run
  * on all applications, eligible or not, so decisions can be explained.

@@ -36,12 +36,15 @@ int sched_build(const inputs *in, const plan_set *plan,
 void sched_free(sched_list *s);
 
 /* Re-derives every total from the disbursements and checks, whatever the
- * rules did: 0 <= grant <= requested, grant <= the rule's max_grant and
+ * rules did: 0 <= grant <= requested, grant <= the rule's max_grant (for
+ * a resubmission, grant + its earlier commitment) and
  * max_per_organisation (overrides excepted), instalments sum to the grant
- * and fall in the program's years, each cell pays no more than its
- * envelope plus what was carried in, money is carried only forward and
- * only what was left, and granted + to_reserve = envelope. A breach is
- * DIAG_INTERNAL naming the application or the cell. */
+ * and fall in the program's years, in each cell what earlier calls
+ * committed plus what this call pays is no more than the envelope plus
+ * what was carried in, money is carried only forward and only what was
+ * left, and committed + granted + to_reserve = envelope over the program
+ * (every call's money plus what remains). A breach is DIAG_INTERNAL
+ * naming the application or the cell. */
 int sched_verify(const inputs *in, const rules_config *cfg,
                  const split_grid *env, const alloc_result *alloc,
                  const sched_list *s, diag *d);

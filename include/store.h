@@ -35,7 +35,7 @@
 #include "rank.h"
 #include "rules.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 #define STORE_BUSY_TIMEOUT_MS 10000
 #define STORE_DEFAULT_NAME "alliance.db"
 
@@ -58,6 +58,17 @@ int store_version(store *s);
 /* Milliseconds since 1970-01-01 UTC, for store_run_meta. */
 int64_t store_now_ms(void);
 
+/* What a run of a call for projects started from (see commitments.h):
+ * recorded with the run, so a replay starts from the same point. */
+typedef struct store_call {
+    const char *source;       /* "store", "csv", or NULL: no commitments */
+    int64_t basis_adoption;   /* the last adoption and release the run */
+    int64_t basis_release;    /* saw (store_basis) */
+    int64_t committed;        /* cents committed in earlier calls */
+    int resubmit;             /* --resubmit */
+    int64_t carried_from;     /* the run whose waitlist it carried, 0 */
+} store_call;
+
 /* What the store records about a run besides its results. Paths are
  * stored absolute when they resolve, so a replay works from anywhere. */
 typedef struct store_run_meta {
@@ -69,6 +80,7 @@ typedef struct store_run_meta {
     const char *out_dir;     /* may be NULL (a replay without outputs) */
     int64_t replay_of;       /* the run replayed, 0 for none */
     const rules *rules;      /* NULL when the rule file did not load */
+    const store_call *call;  /* NULL: nothing to record (a first call) */
 } store_run_meta;
 
 /* Hashes the files, then begins a write transaction (waiting up to the
@@ -109,6 +121,13 @@ typedef struct store_run {
     int64_t n_status[DECISION_N_STATUSES];
     int64_t granted, envelope; /* cents */
     struct store_bag *bag_;   /* owns store_get_run's strings */
+    /* schema 2: successive calls (0 or "" for older runs) */
+    const char *call_source;  /* "store", "csv" or "" */
+    int64_t basis_adoption, basis_release;
+    int64_t committed;        /* cents committed in earlier calls */
+    int resubmit;
+    int64_t carried_from;
+    const char *adopted;      /* its adoption's resolution, "" if none */
 } store_run;
 
 /* Calls fn on every run, newest first; strings live during the call.
@@ -234,5 +253,104 @@ typedef struct store_comparison {
 
 int store_compare(store *s, int64_t a, int64_t b, store_comparison *c,
                   diag *d);
+
+/* ---- successive calls for projects (store_calls.c) ------------------ *
+ * A committee adopts a run: its grants and instalments become the
+ * commitments of its program. A later call of the program allocates what
+ * they leave. A release frees money from a commitment's unpaid
+ * instalments. Adoptions and releases are never changed nor removed. */
+
+/* The newest adoption and release ids: what a run saw of the
+ * commitments, so its replay sees the same. 0 when there are none. */
+typedef struct store_basis {
+    int64_t adoption, release;
+} store_basis;
+
+int store_current_basis(store *s, store_basis *b, diag *d);
+
+/* One adopted run's money for one application in one envelope row and
+ * fiscal year, as of basis b. Strings live during the callback. */
+typedef struct store_commitment {
+    int64_t run;              /* the adopted run */
+    const char *resolution;
+    const char *application;
+    const char *envelope;     /* the split row charged (its name) */
+    int fiscal_year;          /* 2025 for 2025-2026 */
+    int64_t committed;        /* cents adopted */
+    int64_t released;         /* cents released since, <= committed */
+} store_commitment;
+
+/* Calls fn for each commitment of program within b, by adoption, then
+ * application order, envelope row and fiscal year. */
+int store_commitments(store *s, const char *program, const store_basis *b,
+                      int (*fn)(void *ctx, const store_commitment *c),
+                      void *ctx, diag *d);
+
+/* The newest adopted run of program within b, or 0 (the previous call,
+ * whose waitlist --carry-waitlist takes). */
+int store_last_adopted(store *s, const char *program, const store_basis *b,
+                       int64_t *run, diag *d);
+
+/* A waitlisted application of a run, as the run loaded it. extra holds
+ * the run's extra column values joined by U+001F, extra_names their
+ * names likewise. Strings live during the callback. */
+typedef struct store_waiting {
+    const char *id, *organisation, *subregion, *title, *org_type;
+    int64_t requested, total_cost;
+    const char *start;        /* "" when absent */
+    int months;               /* 0 when absent */
+    long line;
+    const char *extra, *extra_names;
+} store_waiting;
+
+int store_waitlist(store *s, int64_t run,
+                   int (*fn)(void *ctx, const store_waiting *w), void *ctx,
+                   diag *d);
+
+/* Adopts run `run` with the committee's resolution (not empty). Refused
+ * (DIAG_DATA, saying why) for an unknown or failed run, a run without a
+ * program name, a run already adopted, a run whose commitments came
+ * from commitments.csv, while a later run of its program is adopted, or
+ * when an adoption of its program came after the run (it did not
+ * subtract those commitments: run the call again). */
+typedef struct store_adoption {
+    int64_t id;               /* the adoption's id */
+    int64_t granted;          /* cents the run committed */
+    int64_t applications;     /* applications with a grant */
+    char program[256];        /* cut to fit */
+} store_adoption;
+
+int store_adopt(store *s, int64_t run, const char *resolution,
+                int64_t now_ms, store_adoption *out, diag *d);
+
+/* A release: amount cents (or, with all set, everything unpaid) of
+ * application's commitments in program (NULL: the one program that has
+ * it) freed from its instalments due on or after as_of ("YYYY-MM-DD";
+ * those due before are paid), latest first. Refused (DIAG_DATA) when the
+ * application has no commitment, or the amount is not more than 0 and
+ * at most what is committed and unpaid. */
+typedef struct store_release_req {
+    const char *application, *program, *reason, *as_of;
+    int64_t amount;
+    int all;
+    int64_t now_ms;
+} store_release_req;
+
+typedef struct store_release_done {
+    int64_t id;
+    int64_t amount;           /* cents released */
+    int64_t committed;        /* the application's commitments, cents */
+    int64_t released_before;  /* released by earlier releases */
+    int64_t paid;             /* in instalments due before as_of */
+    int64_t instalments;      /* instalments it took money from */
+    char program[256];
+} store_release_done;
+
+int store_release(store *s, const store_release_req *req,
+                  store_release_done *out, diag *d);
+
+/* The only program with adoptions, in buf (cap bytes); DIAG_DATA naming
+ * them when there are several (name one), or none. */
+int store_only_program(store *s, char *buf, size_t cap, diag *d);
 
 #endif

@@ -127,9 +127,11 @@ static inline void fx_schedule(fx_program *p, size_t n, const int *percent,
 }
 
 /* Runs split -> plan -> rank -> allocate (greedy, or the proposer's
- * grants) -> schedule -> verify. */
-static inline int fx_run_with(fx_program *p, const alloc_proposer *prop,
-                              diag *d)
+ * grants) on what earlier calls left (committed may be NULL) ->
+ * schedule -> verify. */
+static inline int fx_run_committed(fx_program *p,
+                                   const alloc_commitments *committed,
+                                   const alloc_proposer *prop, diag *d)
 {
     int rc;
     for (size_t a = 0; a <= p->in.n_apps; a++)
@@ -137,11 +139,18 @@ static inline int fx_run_with(fx_program *p, const alloc_proposer *prop,
     if ((rc = split_compute(&p->in, NULL, &p->env, d)) != 0 ||
         (rc = plan_build(&p->in, &p->cfg, &p->res, &p->plan, d)) != 0 ||
         (rc = rank_build(&p->in, &p->cfg, &p->res, &p->plan, &p->order, d)) != 0 ||
-        (rc = alloc_run_with(&p->in, &p->cfg, &p->res, &p->plan, &p->order,
-                             &p->env, prop, &p->alloc, d)) != 0 ||
+        (rc = alloc_run_committed(&p->in, &p->cfg, &p->res, &p->plan,
+                                  &p->order, &p->env, committed, prop,
+                                  &p->alloc, d)) != 0 ||
         (rc = sched_build(&p->in, &p->plan, &p->alloc, &p->sched, d)) != 0)
         return rc;
     return sched_verify(&p->in, &p->cfg, &p->env, &p->alloc, &p->sched, d);
+}
+
+static inline int fx_run_with(fx_program *p, const alloc_proposer *prop,
+                              diag *d)
+{
+    return fx_run_committed(p, NULL, prop, d);
 }
 
 static inline int fx_run(fx_program *p, diag *d)

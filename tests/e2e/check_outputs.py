@@ -7,10 +7,11 @@ Re-reads the CSV files the engine wrote and asserts, to the cent:
 every application has one decision; grants are within 0..requested and
 positive exactly for funded/partially_funded (overrides carry their
 justification); instalments sum to each grant;
-each envelope row and fiscal year's disbursements stay within its envelope
-plus what was carried in and equal summary.csv's granted; unspent and
-to_reserve follow from them; the envelopes in summary.csv add up to
-envelopes.csv, and so do granted + to_reserve; ranks inside a sub-region
+each envelope row and fiscal year's disbursements, with what earlier calls
+committed, stay within its envelope plus what was carried in and equal
+summary.csv's granted; unspent and to_reserve follow from them; the
+envelopes in summary.csv add up to envelopes.csv, and so do committed +
+granted + to_reserve; ranks inside a sub-region
 are 1..n in decision order.
 Optional status=count arguments pin the number of decisions per status.
 Prints what it checked; exits 1 on the first broken invariant.
@@ -90,21 +91,23 @@ def main():
             continue
         env, got = cents(s["envelope"]), cents(s["granted"])
         carried_in, unspent = cents(s["carried_in"]), cents(s["unspent"])
+        committed = cents(s.get("committed") or "0")  # earlier calls
         key = (s["subregion"], s["fiscal_year"])
         if got != cell.get(key, 0):
             fail(f"{key}: summary says {got}, disbursements {cell.get(key, 0)}")
-        if got > env + carried_in:
-            fail(f"{key}: granted {got} above envelope {env} + carried {carried_in}")
-        if unspent != env + carried_in - got:
-            fail(f"{key}: unspent is not envelope + carried_in - granted")
+        if committed < 0 or committed + got > env + carried_in:
+            fail(f"{key}: committed {committed} + granted {got} above envelope {env}"
+                 f" + carried {carried_in}")
+        if unspent != env - committed + carried_in - got:
+            fail(f"{key}: unspent is not envelope - committed + carried_in - granted")
         if cents(s["to_reserve"]) != unspent - cents(s["carried_out"]):
             fail(f"{key}: to_reserve is not unspent - carried_out")
         summary_env += env
-        accounted += got + cents(s["to_reserve"])
+        accounted += committed + got + cents(s["to_reserve"])
     if summary_env != envelope_total:
         fail(f"summary envelopes {summary_env} != envelopes.csv {envelope_total}")
     if accounted != envelope_total:
-        fail(f"granted + to_reserve = {accounted}, envelope {envelope_total}")
+        fail(f"committed + granted + to_reserve = {accounted}, envelope {envelope_total}")
     total = [s for s in summary if s["subregion"] == "total" and s["fiscal_year"] == "total"]
     if len(total) != 1 or cents(total[0]["granted"]) != sum(granted.values()):
         fail("summary total row does not match the grants")

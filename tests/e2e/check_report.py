@@ -37,6 +37,7 @@ LABELS = {
            "requested": "Montant demandé", "granted": "Montant accordé",
            "checks": "Vérifications échouées", "subregion": "Sous-région",
            "envelope": "Enveloppe", "unspent": "Non dépensé", "due": "Date prévue",
+           "committed": "Engagé (appels précédents)",
            "fy": "Exercice financier", "no": "N°", "run_id": "Identifiant du traitement",
            "statuses": {"funded": "Financé", "partially_funded": "Financé en partie",
                         "waitlisted": "En attente", "below_threshold": "Sous le seuil",
@@ -47,6 +48,7 @@ LABELS = {
            "id": "Application", "org": "Organisation", "status": "Status", "rank": "Rank",
            "requested": "Requested", "granted": "Granted", "checks": "Failed checks",
            "subregion": "Sub-region", "envelope": "Envelope", "unspent": "Unspent",
+           "committed": "Committed in earlier calls",
            "due": "Due date", "fy": "Fiscal year", "no": "No.", "run_id": "Run identifier",
            "statuses": {"funded": "Funded", "partially_funded": "Partially funded",
                         "waitlisted": "Waitlisted", "below_threshold": "Below threshold",
@@ -281,17 +283,25 @@ def check_summary(ws, wsv, run, L):
     head = next((r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == L["subregion"]
                  and ws.cell(r, 2).value == L["envelope"]), None)
     expect(head, "Sommaire: no table of the money by sub-region")
+    # a later call for projects has a committed column after the envelope
+    calls = ws.cell(head, 3).value == L["committed"]
+    gcol, ucol = (5, 6) if calls else (4, 5)
     for r in range(head + 1, ws.max_row + 1):
         name = ws.cell(r, 1).value
         if name == L["total"]:
-            for c in range(2, 6):
+            for c in range(2, ucol + 1):
                 expect(str(ws.cell(r, c).value).startswith("=SUM("), f"Sommaire total {c}")
             break
         s = run.sub_total[name]
+        committed = cents(s.get("committed") or "0")
         expect(cents(wsv.cell(r, 2).value) == cents(s["envelope"]), f"{name}: envelope")
-        expect(cents(wsv.cell(r, 4).value) == cents(s["granted"]), f"{name}: granted")
-        expect(ws.cell(r, 5).value == f"=B{r}-D{r}", f"{name}: unspent formula")
-        expect(cents(wsv.cell(r, 5).value) == cents(s["envelope"]) - cents(s["granted"]), f"{name}: unspent")
+        if calls:
+            expect(cents(wsv.cell(r, 3).value) == committed, f"{name}: committed")
+        expect(cents(wsv.cell(r, gcol).value) == cents(s["granted"]), f"{name}: granted")
+        want = f"=B{r}-C{r}-E{r}" if calls else f"=B{r}-D{r}"
+        expect(ws.cell(r, ucol).value == want, f"{name}: unspent formula")
+        expect(cents(wsv.cell(r, ucol).value) ==
+               cents(s["envelope"]) - committed - cents(s["granted"]), f"{name}: unspent")
     check_print_setup(ws, 0)
 
 

@@ -79,9 +79,9 @@ TEST(decisions_are_ranked_quoted_and_neutralised)
               "A1,\"Ouest, sud\",\"Ouest, sud\",2024-2025,1,Signature,2024-06-01,30000.00\n"
               "A1,\"Ouest, sud\",\"Ouest, sud\",2025-2026,2,Mi-parcours,2025-05-31,30000.00\n");
     char *sum = slurp(dir, "summary.csv");
-    CHECK_CONTAINS(sum, "\"Ouest, sud\",2024-2025,100000.00,0.00,30000.00,70000.00,0.00,70000.00,,,,,,\n");
-    CHECK_CONTAINS(sum, "\"Ouest, sud\",total,200000.00,0.00,60000.00,140000.00,0.00,140000.00,1,0,1,1,1,0\n");
-    CHECK_CONTAINS(sum, "total,total,200000.00,0.00,60000.00,140000.00,0.00,140000.00,1,0,1,1,1,0\n");
+    CHECK_CONTAINS(sum, "\"Ouest, sud\",2024-2025,100000.00,0.00,0.00,30000.00,70000.00,0.00,70000.00,,,,,,\n");
+    CHECK_CONTAINS(sum, "\"Ouest, sud\",total,200000.00,0.00,0.00,60000.00,140000.00,0.00,140000.00,1,0,1,1,1,0\n");
+    CHECK_CONTAINS(sum, "total,total,200000.00,0.00,0.00,60000.00,140000.00,0.00,140000.00,1,0,1,1,1,0\n");
     free(dec);
     free(dis);
     free(sum);

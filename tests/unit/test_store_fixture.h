@@ -115,7 +115,7 @@ static inline output_data sfx_output(store_fx *f)
 static inline store_run_meta sfx_meta(store_fx *f)
 {
     return (store_run_meta){1700000000123, 1700000001456, f->inputs, f->rules,
-                            NULL, f->dir, 0, NULL};
+                            NULL, f->dir, 0, NULL, NULL};
 }
 
 /* Records the fixture's run; its id, or 0 after printing why not. */
