@@ -2,6 +2,7 @@
 #   make demo     dependencies, build, run the Montérégie example
 #   make test     dependencies, build, run every test
 #   make asan     the tests under AddressSanitizer + UBSan
+#   make fuzz     the libFuzzer harnesses of tests/fuzz/ (clang)
 #   make bench    time the pipeline's stages on generated data (bench/)
 #   make install  PREFIX=/usr/local
 
@@ -65,6 +66,32 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/liballiance.a
 
 bench: $(BENCH_BINS)
 	@bench/run.sh $(BUILD)
+
+# libFuzzer harnesses (tests/fuzz/README.md): clang with ASan + UBSan,
+# linked with the engine sources compiled again with coverage
+# instrumentation. make test runs each for a few seconds
+# (tests/e2e/test_fuzz_smoke.sh).
+FUZZ_CC    ?= clang
+FUZZ_BUILD := build/fuzz
+FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+              -fno-sanitize-recover=all
+FUZZ_OBJS  := $(LIB_SRCS:engine/%.c=$(FUZZ_BUILD)/engine/%.o)
+FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+.PHONY: fuzz
+.SECONDARY: $(FUZZ_OBJS)
+fuzz: $(FUZZ_BINS)
+
+$(FUZZ_BUILD)/engine/%.o: engine/%.c $(BUILD)/config.stamp
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(FUZZ_OBJS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer \
+	    -DFUZZ_TOP='"$(CURDIR)"' -o $@ $< $(FUZZ_OBJS) $(LDLIBS)
+
+-include $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)
 
 deps:
 	@tools/deps.sh build

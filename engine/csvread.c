@@ -90,7 +90,9 @@ static void cell_fail(reader *r, long line, long col, const char *s,
 }
 
 /* Length of the valid UTF-8 sequence at s (non-ASCII lead), or 0.
- * Overlong forms, surrogates and code points above U+10FFFF are invalid. */
+ * Overlong forms, surrogates and code points above U+10FFFF are invalid,
+ * and so are the noncharacters U+FFFE and U+FFFF, which XML (report.xlsx)
+ * cannot hold. */
 static size_t utf8_seq(const unsigned char *s, size_t len)
 {
     unsigned char c = s[0], lo = 0x80, hi = 0xBF;
@@ -108,7 +110,15 @@ static size_t utf8_seq(const unsigned char *s, size_t len)
     for (size_t k = 2; k < n; k++)
         if ((s[k] & 0xC0) != 0x80)
             return 0;
+    if (c == 0xEF && s[1] == 0xBF && s[2] >= 0xBE)
+        return 0;
     return n;
+}
+
+size_t csvread_char_len(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    return u[0] < 0x80 ? 1 : utf8_seq(u, len);
 }
 
 /* Do the 8 bytes at s hold only ASCII without NUL?  (The usual case,
@@ -162,6 +172,10 @@ static int check_text(reader *r, const char *s, size_t len, long line,
         cell_fail(r, line, col, s, len,
                   "holds a NUL byte: this is not a text file; save it as "
                   "\"CSV UTF-8\"");
+    else if (len - i >= 3 && memcmp(s + i, "\xEF\xBF", 2) == 0
+             && (unsigned char)s[i + 2] >= 0xBE)
+        cell_fail(r, line, col, s, len, "holds U+%04X, which is not a "
+                  "character", 0xFFC0u | ((unsigned char)s[i + 2] & 0x3Fu));
     else
         cell_fail(r, line, col, s, len,
                   "is not valid UTF-8 (byte 0x%02X): save the file as "

@@ -60,6 +60,10 @@ static void diag_vappend(diag *d, const char *prefix, const char *fmt,
     memcpy(d->text + d->len, prefix, plen);
     d->len += plen;
     vsnprintf(d->text + d->len, (size_t)n + 1, fmt, ap);
+    /* one line per message, whatever a value quoted in it holds */
+    for (size_t i = d->len; i < d->len + (size_t)n; i++)
+        if ((unsigned char)d->text[i] < 0x20 || d->text[i] == 0x7F)
+            d->text[i] = ' ';
     d->len += (size_t)n;
     d->text[d->len++] = '\n';
     d->text[d->len] = '\0';

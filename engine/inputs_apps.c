@@ -105,8 +105,10 @@ static const char *known_subregions(loader *L)
         if (sr->is_reserve || !*sr->name
             || inputs_find_subregion(L->in, sr->name) != (long)k)
             continue;
-        int w =
-            snprintf(L->known + n, cap - n, "%s%s", n ? ", " : "", sr->name);
+        /* shown like a value: one line, long names cut */
+        char shown[CSVREAD_SHOW_MAX];
+        csvread_show(sr->name, strlen(sr->name), shown);
+        int w = snprintf(L->known + n, cap - n, "%s%s", n ? ", " : "", shown);
         if (w < 0 || (size_t)w >= cap - n) {
             snprintf(L->known + n, cap - n, "%s", n ? ", ..." : "...");
             break;

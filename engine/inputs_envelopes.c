@@ -106,7 +106,8 @@ void inputs_envelopes_finish(loader *L)
                      "no fiscal years: expected one row per fiscal year");
         return;
     }
-    qsort(in->years, in->n_years, sizeof *in->years, by_year_then_line);
+    if (in->n_years > 1) /* years is NULL when every row was refused */
+        qsort(in->years, in->n_years, sizeof *in->years, by_year_then_line);
     if (t->col[E_YEAR] >= 0)
         check_sequence(L);
     /* the total is trusted only when this file had no problem */

@@ -159,11 +159,15 @@ static void ragged(loader *L, const table *t, const csvread_row *row)
     char value[CSVREAD_SHOW_MAX];
     size_t f = row->n < t->n_fields ? row->n : t->n_fields;
     if (row->n < t->n_fields) {
+        /* an extra column's name is header text as written: shown like a
+         * value, so the message stays one short line */
         const char *name = column_name(t, f);
+        char shown[CSVREAD_SHOW_MAX];
+        csvread_show(name, strlen(name), shown);
         inputs_error(L, t->file, row->line, (long)f + 1,
                      "%s%sno value: the row has %zu fields, the header %zu "
                      "(is a delimiter missing?)",
-                     name, *name ? ": " : "", row->n, t->n_fields);
+                     shown, *shown ? ": " : "", row->n, t->n_fields);
         return;
     }
     csvread_show(row->field[f], row->len[f], value);

@@ -1,5 +1,6 @@
 /* alliance: command-line entry point. Finds the command, lets it parse its
  * arguments, and exits with the sysexits status it returns. */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -44,9 +45,9 @@ static void print_main_usage(FILE *f)
           "  -h, --help     show this help\n"
           "  -V, --version  show the version\n"
           "\n"
-          "exit status: 0 ok, 64 usage, 65 data or rule error, 70 internal error,\n"
-          "71 system error, 73 cannot create output, 74 i/o error, 75 locked or\n"
-          "temporary failure, 78 configuration.\n", f);
+          "exit status: 0 ok, 64 usage, 65 data or rule error, 66 no run store,\n"
+          "70 internal error, 71 system error, 73 cannot create output, 74 i/o\n"
+          "error, 75 locked or temporary failure, 78 configuration.\n", f);
 }
 
 int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
@@ -82,6 +83,10 @@ static const cli_command *find_command(const char *name)
 
 int main(int argc, char **argv)
 {
+    /* Past a file size limit (ulimit -f), a write must fail with EFBIG and
+     * the run stop with its message (73 or 74, earlier outputs kept), not
+     * be killed by SIGXFSZ halfway through. */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2)
         return cli_usage_error(NULL, "missing command");
     const char *name = argv[1];

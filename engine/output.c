@@ -2,6 +2,7 @@
 #include "output.h"
 
 #include <csv.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -457,6 +458,43 @@ int output_write(const char *out_dir, const output_data *o, diag *d)
     return rc;
 }
 
+/* ".decisions.csv.tmp-PID", ".report.xlsx.tmp-PID": an output written
+ * beside its final name (here, or by report_prepare). */
+static int output_is_tmp(const char *name)
+{
+    static const char *const finals[] = {"decisions.csv", "disbursements.csv",
+                                         "summary.csv", "report.xlsx"};
+    if (name[0] != '.')
+        return 0;
+    for (size_t i = 0; i < sizeof finals / sizeof *finals; i++) {
+        size_t n = strlen(finals[i]);
+        const char *pid = name + 1 + n + strlen(".tmp-");
+        if (strncmp(name + 1, finals[i], n) == 0
+            && strncmp(name + 1 + n, ".tmp-", 5) == 0 && *pid
+            && strspn(pid, "0123456789") == strlen(pid))
+            return 1;
+    }
+    return 0;
+}
+
+/* Removes what runs killed while writing left behind: with the folder's
+ * lock held, no other run is writing these. */
+static void output_sweep(const char *out_dir)
+{
+    DIR *dir = opendir(out_dir);
+    if (!dir)
+        return;
+    for (struct dirent *e; (e = readdir(dir)) != NULL;) {
+        if (!output_is_tmp(e->d_name))
+            continue;
+        char *path = output_path(out_dir, "", e->d_name, "");
+        if (path)
+            unlink(path);
+        free(path);
+    }
+    closedir(dir);
+}
+
 int output_lock(const char *out_dir, int *fd, diag *d)
 {
     *fd = -1;
@@ -480,6 +518,7 @@ int output_lock(const char *out_dir, int *fd, diag *d)
         close(lock);
     } else {
         *fd = lock;
+        output_sweep(out_dir);
     }
     free(path);
     return rc;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvread.h"
 #include "money.h"
 
 /* See report.h: the fr-CA tag makes LibreOffice use 12 345,67 in every
@@ -145,10 +146,37 @@ void report_set_cap(report_sheet *s, lxw_col_t col, double cap)
         s->cap[col] = cap;
 }
 
+/* The text with what XML cannot hold (see csvread_char_len; libxlsxwriter
+ * escapes control characters) replaced by U+FFFD, malloc'd; NULL
+ * when there is nothing to replace (or no memory: *oom). Input cells are
+ * always fine (csvread refuses the rest); a rule's reason or label may
+ * not be: string.sub cutting a character in two. An invalid byte would
+ * make the whole workbook unreadable. */
+static char *xml_clean(const char *text, size_t len, int *oom)
+{
+    size_t i = 0, n, o = 0;
+    while (i < len && (n = csvread_char_len(text + i, len - i)) != 0)
+        i += n;
+    if (i == len)
+        return NULL;
+    char *out = malloc(3 * len + 1);
+    if (!out) {
+        *oom = 1;
+        return NULL;
+    }
+    for (i = 0; i < len; i += n ? n : 1) {
+        n = csvread_char_len(text + i, len - i);
+        memcpy(out + o, n ? text + i : "\xEF\xBF\xBD", n ? n : 3);
+        o += n ? n : 3;
+    }
+    out[o] = '\0';
+    return out;
+}
+
 /* Text cells only: never worksheet_write_formula, so "=1+1" stays text.
  * Longer than Excel allows: cut between two characters. */
-void rx_text_free(report_sheet *s, lxw_row_t r, lxw_col_t col,
-                  const char *text, lxw_format *f)
+static void text_cell(report_sheet *s, lxw_row_t r, lxw_col_t col,
+                      const char *text, lxw_format *f)
 {
     size_t len = strlen(text);
     if (len == 0) {
@@ -172,6 +200,18 @@ void rx_text_free(report_sheet *s, lxw_row_t r, lxw_col_t col,
     cut[len] = '\0';
     report_keep(s->c, worksheet_write_string(s->ws, r, col, cut, f));
     free(cut);
+}
+
+void rx_text_free(report_sheet *s, lxw_row_t r, lxw_col_t col,
+                  const char *text, lxw_format *f)
+{
+    int oom = 0;
+    char *clean = xml_clean(text, strlen(text), &oom);
+    if (oom)
+        s->c->oom = 1;
+    else
+        text_cell(s, r, col, clean ? clean : text, f);
+    free(clean);
 }
 
 void rx_text(report_sheet *s, lxw_row_t r, lxw_col_t col, const char *text,

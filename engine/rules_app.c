@@ -13,6 +13,7 @@
 #include <lua.h>
 
 #include "calendar.h"
+#include "csvread.h"
 #include "rules_internal.h"
 
 /* ---- the app and ctx tables --------------------------------------------- */
@@ -221,8 +222,12 @@ static void report_cell(rules_eval_job *ej, const application *ap, size_t j,
     if (ej->col_field[j]->type == RULES_FIELD_ONEOF)
         why = oneof_why(ej->col_field[j], buf, sizeof buf);
     long col = in->extra_columns ? in->extra_columns[j] : 0;
+    /* name and value as written, shown cut and on one line */
+    char name[CSVREAD_SHOW_MAX], value[CSVREAD_SHOW_MAX];
+    csvread_show(in->extra_names[j], strlen(in->extra_names[j]), name);
+    csvread_show(cell, strlen(cell), value);
     diag_at(ej->job.d, DIAG_DATA, "applications.csv", ap->line, col,
-            "%s: \"%s\" %s", in->extra_names[j], cell, why);
+            "%s: \"%s\" %s", name, value, why);
 }
 
 /* Pass 1: converts every typed cell once, reporting all failures in

@@ -16,6 +16,7 @@
 
 #include <lua.h>
 
+#include "csvread.h"
 #include "rules_internal.h"
 
 void rules_grades_free(rules_grades *g)
@@ -52,14 +53,15 @@ typedef struct unknown_id {
 static void report_unknown(const rules_config *cfg, const char *id,
                            long line, size_t more, diag *d)
 {
-    char known[400], tail[64] = "";
+    char known[400], tail[64] = "", shown[CSVREAD_SHOW_MAX];
+    csvread_show(id, strlen(id), shown); /* a cell: one line, cut */
     if (more)
         snprintf(tail, sizeof tail, " (and %zu more row%s)", more,
                  more == 1 ? "" : "s");
     /* the column is not known until the loader records it: 0 omits it */
     diag_at(d, DIAG_DATA, "evaluations.csv", line, 0,
             "criterion: \"%s\" is not a criterion of the rule file "
-            "(known: %s)%s", id, criteria_list(cfg, known, sizeof known),
+            "(known: %s)%s", shown, criteria_list(cfg, known, sizeof known),
             tail);
 }
 

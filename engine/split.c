@@ -88,6 +88,47 @@ static int split_alloc(split_grid *g, size_t n_sub, size_t n_years)
     return g->name && g->is_reserve && g->total && g->cell ? 0 : -1;
 }
 
+/* Products of cents by cents need 128 bits. */
+__extension__ typedef __int128 split_wide;
+
+/* The largest-remainder method is not monotone (the Alabama paradox): a
+ * larger cumulative envelope can give a part one cent less than the year
+ * before had, a negative cell. Such a part keeps what it had; the cents
+ * come back from the parts that gained this year, those most above their
+ * exact quota first (ties: the later row). Columns still sum to the
+ * year's envelope, and the last year still ends on every row's total. */
+static void split_monotone(const split_grid *g, int64_t cumulative,
+                           const int64_t *prev, int64_t *cur)
+{
+    split_wide envelope = 0;
+    int64_t owed = 0;
+    for (size_t s = 0; s < g->n_sub; s++) {
+        envelope += g->total[s];
+        if (cur[s] < prev[s]) {
+            owed += prev[s] - cur[s];
+            cur[s] = prev[s];
+        }
+    }
+    while (owed > 0) {
+        size_t best = g->n_sub;
+        split_wide best_over = 0;
+        for (size_t s = 0; s < g->n_sub; s++) {
+            if (cur[s] <= prev[s])
+                continue;
+            split_wide over = (split_wide)cur[s] * envelope
+                              - (split_wide)cumulative * g->total[s];
+            if (best == g->n_sub || over >= best_over) {
+                best = s;
+                best_over = over;
+            }
+        }
+        if (best == g->n_sub)
+            return; /* cannot happen: the year brought what is owed */
+        cur[best]--;
+        owed--;
+    }
+}
+
 /* Each year's column is the difference between the apportionment of the
  * cumulative envelope at its end and at the end of the year before. */
 static int split_years(const inputs *in, split_grid *g, diag *d)
@@ -104,6 +145,7 @@ static int split_years(const inputs *in, split_grid *g, diag *d)
             rc = diag_add(d, DIAG_INTERNAL, "split: cannot apportion");
             break;
         }
+        split_monotone(g, cumulative, prev, cur);
         for (size_t s = 0; s < g->n_sub; s++) {
             int64_t c = cur[s] - prev[s];
             if (c < 0) {

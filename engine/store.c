@@ -3,6 +3,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -46,8 +47,12 @@ int store_fail(store *s, diag *d, int sqlrc, const char *what)
     if (st == DIAG_DATA)
         return diag_add(d, st, "%s: not an alliance run store (%s)", s->path,
                         sqlite3_errstr(sqlrc));
-    return diag_add(d, st, "%s: %s: %s", s->path, what,
-                    s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(sqlrc));
+    /* an I/O error says which: "disk I/O error (No space left on
+     * device)" */
+    int sys = st == DIAG_IOERR && s->db ? sqlite3_system_errno(s->db) : 0;
+    return diag_add(d, st, "%s: %s: %s%s%s%s", s->path, what,
+                    s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(sqlrc),
+                    sys ? " (" : "", sys ? strerror(sys) : "", sys ? ")" : "");
 }
 
 int store_exec(store *s, const char *sql, diag *d)
@@ -231,6 +236,21 @@ static int store_connect(store *s, store_mode mode, diag *d)
                          "PRAGMA foreign_keys = ON;", d);
 }
 
+/* busy_ms, else $ALLIANCE_BUSY_TIMEOUT_MS (whole milliseconds, > 0: for
+ * tests and schedulers that would rather retry sooner), else
+ * STORE_BUSY_TIMEOUT_MS. */
+static int store_busy_ms(int busy_ms)
+{
+    const char *env = getenv("ALLIANCE_BUSY_TIMEOUT_MS");
+    if (busy_ms > 0 || !env || !*env)
+        return busy_ms > 0 ? busy_ms : STORE_BUSY_TIMEOUT_MS;
+    char *end;
+    errno = 0;
+    long v = strtol(env, &end, 10);
+    return *end || errno || v <= 0 || v > INT_MAX ? STORE_BUSY_TIMEOUT_MS
+                                                  : (int)v;
+}
+
 int store_open(store **out, const char *path, store_mode mode, int busy_ms,
                diag *d)
 {
@@ -248,7 +268,7 @@ int store_open(store **out, const char *path, store_mode mode, int busy_ms,
         free(s);
         return diag_add(d, DIAG_OSERR, "out of memory");
     }
-    s->busy_ms = busy_ms > 0 ? busy_ms : STORE_BUSY_TIMEOUT_MS;
+    s->busy_ms = store_busy_ms(busy_ms);
     int rc = store_connect(s, mode, d);
     if (rc == 0)
         rc = store_migrate(s, d);

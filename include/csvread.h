@@ -44,6 +44,12 @@ int csvread_mem(const char *data, size_t len, const char *name,
 #define CSVREAD_SHOW_MAX 64
 void csvread_show(const char *s, size_t len, char out[CSVREAD_SHOW_MAX]);
 
+/* Length of the character at s (len > 0 bytes left) when it is text the
+ * reader accepts: ASCII, or valid UTF-8 other than U+FFFE and U+FFFF
+ * (which no XML, hence no report.xlsx, can hold); 0 for a byte that
+ * starts none. (NUL counts as ASCII here: the reader refuses it apart.) */
+size_t csvread_char_len(const char *s, size_t len);
+
 /* Normalises a header name for matching: lower case, accents folded
  * (é -> e, ...), spaces, '-' and '.' turned into '_', trimmed.
  * Writes at most cap bytes including the NUL. */

@@ -2,7 +2,9 @@
  *
  * Library code never prints and never exits: it records messages in a diag
  * and returns a sysexits-style status.  A diag keeps every message up to a
- * limit, then only counts, so a bad file is reported all at once. */
+ * limit, then only counts, so a bad file is reported all at once.
+ * Each message is one line: control characters in it (from a value it
+ * quotes) are recorded as spaces. */
 #ifndef ALLIANCE_DIAG_H
 #define ALLIANCE_DIAG_H
 

@@ -42,7 +42,9 @@ int output_write(const char *out_dir, const output_data *o, diag *d);
 /* Takes the output folder's lock (creating the folder and its lock file
  * .alliance.lock), so two runs never write the same outputs at once.
  * Never waits: a folder locked by another run is DIAG_TEMPFAIL (75), for
- * the scheduler to try again later. *fd receives the lock, -1 on failure. */
+ * the scheduler to try again later. *fd receives the lock, -1 on failure.
+ * Once locked, the temporary outputs of runs killed while writing there
+ * (.decisions.csv.tmp-PID, .report.xlsx.tmp-PID...) are removed. */
 int output_lock(const char *out_dir, int *fd, diag *d);
 void output_unlock(int fd);
 

@@ -9,7 +9,10 @@
  * Each total is then spread over the fiscal years in proportion to the
  * regional envelope of each year, by apportioning the cumulative envelope
  * at the end of every year: every column sums to that year's envelope
- * and every row to its sub-region's total, exactly. */
+ * and every row to its sub-region's total, exactly. No cell is negative:
+ * a part that the largest-remainder method would give a cent less than
+ * the year before (the Alabama paradox) keeps it, the cent coming from
+ * that year's gainers most above their exact quota. */
 #ifndef ALLIANCE_SPLIT_H
 #define ALLIANCE_SPLIT_H
 

@@ -46,7 +46,8 @@ typedef enum store_mode {
     STORE_WRITE   /* created, with its folder, when missing */
 } store_mode;
 
-/* Opens (and migrates) the store at path; busy_ms <= 0 means
+/* Opens (and migrates) the store at path; busy_ms <= 0 means the
+ * environment's ALLIANCE_BUSY_TIMEOUT_MS (milliseconds) when set, else
  * STORE_BUSY_TIMEOUT_MS. On failure *out is NULL. */
 int store_open(store **out, const char *path, store_mode mode, int busy_ms,
                diag *d);

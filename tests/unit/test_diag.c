@@ -47,10 +47,23 @@ TEST(default_limit_is_fifty)
     diag_free(&d);
 }
 
+/* Found by tests/fuzz/fuzz_inputs: a value quoted in a message may hold
+ * line breaks and control characters; the message stays one line. */
+TEST(one_line_per_message)
+{
+    diag d;
+    diag_init(&d);
+    diag_at(&d, DIAG_DATA, "applications.csv", 3, 2, "\"%s\" is wrong",
+            "a\nb\r\tc\x01\x7F");
+    CHECK_STR(diag_text(&d), "applications.csv:3:2: \"a b  c  \" is wrong\n");
+    diag_free(&d);
+}
+
 int main(void)
 {
     RUN(formats_positions);
     RUN(keeps_up_to_the_limit_then_counts);
     RUN(default_limit_is_fifty);
+    RUN(one_line_per_message);
     return testlib_done("diag");
 }

@@ -155,6 +155,37 @@ TEST(random_splits_are_always_exact)
     CHECK_INT(bad, 0);
 }
 
+/* Found by tests/fuzz/fuzz_rules: the largest-remainder method is not
+ * monotone (Alabama paradox). Here the implicit reserve's one cent went
+ * to the first year's cumulative apportionment, then to none of the
+ * second's: a negative cell, refused as an internal error (exit 70). The
+ * part keeps its cent; the grid stays exact. */
+TEST(alabama_paradox_gives_no_negative_cell)
+{
+    fx_program p;
+    diag d;
+    diag_init(&d);
+    fx_init(&p, 2023, 4, 0);
+    p.years[0].amount = 278386434;
+    p.years[1].amount = 50266879;
+    p.years[2].amount = 278386434;
+    p.years[3].amount = 50266879;
+    fx_sub(&p, "Ouest", 2582737, 0);
+    fx_sub(&p, "Est", 329298997, 0);
+    fx_sub(&p, "Longueuil", 325424891, 0);
+    int rc = split_compute(&p.in, NULL, &p.env, &d);
+    CHECK_INT(rc, 0);
+    CHECK_STR(diag_text(&d), "");
+    if (rc == 0) {
+        CHECK_INT(p.env.n_sub, 4);
+        CHECK_INT(p.env.total[3], 1);
+        CHECK_INT(split_cell(&p.env, 3, 0), 1);
+        CHECK(grid_is_exact(&p));
+    }
+    split_free(&p.env);
+    diag_free(&d);
+}
+
 int main(void)
 {
     RUN(monteregie_amounts_with_reserve_taking_the_rest);
@@ -163,5 +194,6 @@ int main(void)
     RUN(rule_weights_in_parts_per_billion);
     RUN(refuses_amounts_above_envelope_and_missing_split);
     RUN(random_splits_are_always_exact);
+    RUN(alabama_paradox_gives_no_negative_cell);
     return testlib_done("split");
 }
