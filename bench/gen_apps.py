@@ -21,8 +21,10 @@ rng = random.Random(2024)
 
 SUBREGIONS = ["Ouest de la Montérégie", "Est de la Montérégie",
               "Agglomération de Longueuil"]
-MRC = ["Vaudreuil-Soulanges", "Beauharnois-Salaberry", "Roussillon",
-       "Les Maskoutains", "La Haute-Yamaska", "Longueuil", "Brossard"]
+# Part of each sub-region's territory (rules/monteregie.lua), by sub-region.
+MRC = [["Vaudreuil-Soulanges", "Beauharnois-Salaberry", "Roussillon"],
+       ["Les Maskoutains", "La Haute-Yamaska", "Rouville"],
+       ["Longueuil", "Brossard", "Boucherville"]]
 ORGS = ["Cuisines collectives de Beauharnois", "Comptoir alimentaire de Sorel-Tracy",
         "Maison de la famille de Brome-Missisquoi", "Ville de Saint-Hyacinthe",
         "Centre d'action bénévole de la Vallée-du-Richelieu", "MRC d'Acton",
@@ -33,7 +35,7 @@ TITLES = ["Épicerie solidaire et cuisines collectives",
           "Transport collectif abordable en milieu rural",
           "Aide aux devoirs et persévérance scolaire",
           'Projet "Ensemble, on s\'en sort" : entraide et soutien psychosocial']
-TYPES = ["obnl", "cooperative", "municipalite", "mrc"]
+TYPES = ["obnl", "obnl", "obnl", "cooperative", "municipalite", "mrc"]
 PRIORITIES = ["securite_alimentaire", "logement_social", "reussite_educative",
               "transport_collectif", "insertion_emploi", "participation_sociale"]
 HEADER = ("id,organisation,title,subregion,mrc,org_type,priorite,requested,"
@@ -61,33 +63,58 @@ def money(cents):
     return '"%s,%02d\u00a0$"' % (grouped, frac)
 
 
+# Each flaw makes an application ineligible; drawn with the shipped example's
+# frequencies (tools/gen_examples.py: 20 flawed applications in 150, two
+# thirds of them for the FQIS share), the others pass every check.
+FLAWS = [("share", 0.067), ("firm", 0.02), ("months", 0.013),
+         ("late_end", 0.013), ("recurring", 0.013), ("territory", 0.007)]
+
+
+def flaw():
+    x = rng.random()
+    for name, p in FLAWS:
+        if x < p:
+            return name
+        x -= p
+    return None
+
+
 def row(i):
+    bad = flaw()
+    sub = int(rng.random() * len(SUBREGIONS))
+    mrc = pick(MRC[(sub + 1) % 3] if bad == "territory" else MRC[sub])
     requested = 500000 + int(rng.random() * 40000000)
-    total = requested + int(rng.random() * requested)
+    share = 0.82 + rng.random() * 0.17 if bad == "share" else 0.5 + rng.random() * 0.3
+    total = -(-requested * 10000 // int(share * 10000))   # share never above the draw
     others = int(rng.random() * (total - requested))
-    month = 1 + int(rng.random() * 12)
+    year, month = (2028, 9) if bad == "late_end" else (2025, 1 + int(rng.random() * 12))
+    months = 42 if bad == "months" else 6 + int(rng.random() * 31)
     return ",".join([
-        "BEN-%07d" % i, quoted(pick(ORGS)), quoted(pick(TITLES)), pick(SUBREGIONS),
-        pick(MRC), pick(TYPES), pick(PRIORITIES), money(requested), money(total),
-        money(others), "2025-%02d-%02d" % (month, 1 + int(rng.random() * 28)),
-        str(6 + int(rng.random() * 31)), str(8 + int(rng.random() * 500)),
+        "BEN-%07d" % i, quoted(pick(ORGS)), quoted(pick(TITLES)), SUBREGIONS[sub],
+        mrc, "entreprise_privee" if bad == "firm" else pick(TYPES), pick(PRIORITIES),
+        money(requested), money(total), money(others),
+        "%d-%02d-%02d" % (year, month, 1 + int(rng.random() * 28)),
+        str(months), str(8 + int(rng.random() * 500)),
         str(int(rng.random() * 15)), pick(["oui", "non"]), pick(["oui", "non", ""]),
-        "non"]) + "\n"
+        "oui" if bad == "recurring" else "non"]) + "\n"
 
 
 def main():
     out = sys.argv[1]
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 1000000
     os.makedirs(out, exist_ok=True)
+    # The envelope funds about half of what ranked applications request, as
+    # in a real call, up to 10 G$ (amounts stay far below MONEY_MAX).
+    total = min(n * 6000000, 10 ** 12)
     with open(os.path.join(out, "envelopes.csv"), "w", encoding="utf-8", newline="") as f:
         f.write("fiscal_year,amount\n")
         for y in range(2024, 2029):
-            f.write("%d-%d,%d.00\n" % (y, y + 1, 2000000000))
+            f.write("%d-%d,%d.%02d\n" % (y, y + 1, total // 500, total // 5 % 100))
     with open(os.path.join(out, "split.csv"), "w", encoding="utf-8", newline="") as f:
         f.write("subregion,amount,reserve\n")
         for s in SUBREGIONS:
-            f.write("%s,3000000000.00,non\n" % s)
-        f.write("Réserve régionale,1000000000.00,oui\n")
+            f.write("%s,%d.%02d,non\n" % (s, total * 3 // 1000, total * 3 // 10 % 100))
+        f.write("Réserve régionale,%d.%02d,oui\n" % (total // 1000, total // 10 % 100))
     tmp = os.path.join(out, "applications.csv.tmp")
     with open(tmp, "w", encoding="utf-8", newline="") as f:
         f.write(HEADER)

@@ -22,6 +22,15 @@ import time
 import numpy as np
 import pandas as pd
 
+TERRITORY = {
+    "Ouest de la Montérégie": {"Vaudreuil-Soulanges", "Beauharnois-Salaberry", "Le Haut-Saint-Laurent",
+                               "Roussillon", "Les Jardins-de-Napierville"},
+    "Est de la Montérégie": {"Les Maskoutains", "Acton", "Pierre-De Saurel", "La Vallée-du-Richelieu",
+                             "Marguerite-D'Youville", "Rouville", "Le Haut-Richelieu", "Brome-Missisquoi",
+                             "La Haute-Yamaska"},
+    "Agglomération de Longueuil": {"Longueuil", "Boucherville", "Brossard", "Saint-Lambert",
+                                   "Saint-Bruno-de-Montarville"},
+}
 TYPES = {"obnl", "cooperative", "municipalite", "mrc", "conseil_bande", "centre_recherche"}
 PRIORITIES = {
     "Ouest de la Montérégie": {"securite_alimentaire", "logement_social", "reussite_educative", "transport_collectif"},
@@ -64,7 +73,8 @@ def evaluate(apps):
         "part_fqis": share <= 0.8,
         "duree": apps["months_i"].between(6, 36),
         "echeance": (apps["start_d"] >= "2024-04-01") & (end <= "2029-03-31"),
-        "territoire": apps["subregion"].isin(PRIORITIES.keys()),
+        "territoire": pd.Series([m in TERRITORY.get(s, ()) for m, s in zip(apps["mrc"], apps["subregion"])],
+                                index=apps.index),
         "non_recurrent": ~apps["activite_recurrente"],
     })
     apps["eligible"] = checks.all(axis=1)
