@@ -22,6 +22,9 @@ int money_parse(const char *s, size_t len, int64_t *out, const char **why);
 /* Machine form: "1234.56", "-0.05", "0.00". Returns buf. */
 char *money_format(int64_t cents, char buf[MONEY_BUFSZ]);
 
+/* An integer in the same way: "-12", "0". Returns buf. */
+char *money_format_int(int64_t v, char buf[MONEY_BUFSZ]);
+
 /* Québec display form with plain spaces: "12 345,67 $". Returns buf. */
 char *money_format_fr(int64_t cents, char buf[MONEY_BUFSZ]);
 

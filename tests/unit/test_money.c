@@ -173,6 +173,18 @@ TEST(format_machine)
     CHECK(money_format(1, buf) == buf);
 }
 
+TEST(format_integer)
+{
+    char buf[MONEY_BUFSZ];
+    CHECK_STR(money_format_int(0, buf), "0");
+    CHECK_STR(money_format_int(7, buf), "7");
+    CHECK_STR(money_format_int(-12, buf), "-12");
+    CHECK_STR(money_format_int(1000000, buf), "1000000");
+    CHECK_STR(money_format_int(INT64_MAX, buf), "9223372036854775807");
+    CHECK_STR(money_format_int(INT64_MIN, buf), "-9223372036854775808");
+    CHECK(money_format_int(1, buf) == buf);
+}
+
 TEST(format_french)
 {
     char buf[MONEY_BUFSZ];
@@ -221,6 +233,7 @@ int main(void)
     RUN(not_an_amount);
     RUN(more_than_two_decimals);
     RUN(format_machine);
+    RUN(format_integer);
     RUN(format_french);
     RUN(round_trips);
     return testlib_done("money");

@@ -2,6 +2,7 @@
  * replacement of earlier outputs. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -121,9 +122,72 @@ TEST(a_failed_write_leaves_earlier_outputs_alone)
     diag_free(&d);
 }
 
+static char *slurp_all(const char *dir, const char *name, size_t *len)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    char *buf = malloc(1 << 22);
+    *len = f && buf ? fread(buf, 1, (1 << 22) - 1, f) : 0;
+    if (buf)
+        buf[*len] = '\0';
+    if (f)
+        fclose(f);
+    return buf;
+}
+
+/* Rows go to the file in 64 KiB batches through a growing buffer: rows
+ * and fields larger than a batch, and many rows, come out whole. */
+TEST(large_fields_and_many_rows_come_out_whole)
+{
+    static fx_program p;
+    static char ids[FX_MAX][8], orgs[FX_MAX][3002], big[200001];
+    diag d;
+    diag_init(&d);
+    char dir[] = "/tmp/alliance-output-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    fx_init(&p, 2024, 2, K(100000));
+    size_t s = fx_sub(&p, "Ouest", K(200000), 0);
+    fx_schedule(&p, 2, (int[]){50, 50}, (int[]){0, 1000});
+    for (int i = 0; i < FX_MAX; i++) {
+        snprintf(ids[i], sizeof ids[i], "A%02d", i);
+        memset(orgs[i], 'a' + i % 26, 3000);
+        orgs[i][0] = '"'; /* quoted, the quote doubled */
+        orgs[i][1500] = ',';
+        size_t a = fx_app(&p, ids[i], s, K(100), 90 - i % 30, "2024-06-01", 12);
+        p.apps[a].organisation = orgs[i];
+    }
+    memset(big, 'z', sizeof big - 1);
+    big[100] = ',';
+    p.apps[7].organisation = big;
+    CHECK_INT(fx_run(&p, &d), 0);
+    CHECK_INT(write_outputs(&p, dir, &d), 0);
+    size_t len;
+    char *dec = slurp_all(dir, "decisions.csv", &len);
+    size_t lines = 0, quotes = 0;
+    for (size_t i = 0; i < len; i++) {
+        lines += dec[i] == '\n';
+        quotes += dec[i] == '"';
+    }
+    CHECK_INT(lines, FX_MAX + 1);
+    CHECK_INT(quotes, (FX_MAX - 1) * 4 + 2);
+    char *want = malloc(sizeof big + 8);
+    snprintf(want, sizeof big + 8, ",\"%s\",", big);
+    CHECK(strstr(dec, want) != NULL);
+    snprintf(want, sizeof big + 8, ",\"\"\"%s\",", orgs[40] + 1);
+    CHECK(strstr(dec, want) != NULL);
+    CHECK(len > 0 && dec[len - 1] == '\n');
+    free(want);
+    free(dec);
+    remove_tree(dir);
+    fx_free(&p);
+    diag_free(&d);
+}
+
 int main(void)
 {
     RUN(decisions_are_ranked_quoted_and_neutralised);
     RUN(a_failed_write_leaves_earlier_outputs_alone);
+    RUN(large_fields_and_many_rows_come_out_whole);
     return testlib_done("output");
 }
