@@ -60,15 +60,28 @@ pipeline_run() {
         --rules "$top/rules/monteregie.lua" --lib "$top/rules/lib" --out "$out" \
         >/dev/null 2>"$build/bench/log_$n" || { cat "$build/bench/log_$n"; return 1; }
     awk -v n="$n" -v target="$target" -v mib="$mib" '
-        /^alliance: [a-z]+ +[0-9.]+ s/ { t[$2] = $3 }
+        function peak(line) {
+            if (!match(line, /\(peak [0-9.]+ MiB\)/)) return 0
+            return substr(line, RSTART + 6, RLENGTH - 11) + 0
+        }
+        function row(name, s, mem) {
+            printf "  %-9s %8.3f s  %11.0f apps/s  peak %7.1f MiB\n", name, s, (s > 0 ? n / s : 0), mem
+        }
+        /^alliance: [a-z]+ +[0-9.]+ s/ { t[$2] = $3; p[$2] = peak($0) }
         /report.xlsx [0-9.]+ s, CSV files/ { rep = $3; csv = $7 }
         /peak memory/ { rss = $(NF - 1) }
         END {
             store = t["write"] - rep - csv
             ok = (t["total"] < target && rss < mib) ? "ok" : "MISSED"
-            printf "pipeline: %7d apps  load %6.3f  rules %6.3f  allocate %6.3f  store %6.3f  report %6.3f  csv %6.3f  total %6.3f s  %9.0f apps/s  peak %6.1f MiB  (target %s s, %s MiB: %s)\n",
-                n, t["load"], t["rules"], t["allocate"] + t["schedule"], store, rep, csv,
-                t["total"], n / t["total"], rss, target, mib, ok
+            printf "pipeline: %d applications, %s\n", n, (rep > 0 ? "report included" : "no report")
+            row("load", t["load"], p["load"])
+            row("rules", t["rules"], p["rules"])
+            row("allocate", t["allocate"] + t["schedule"], p["schedule"])
+            row("store", store, p["write"])
+            if (rep > 0) row("report", rep, p["write"])
+            row("csv", csv, p["write"])
+            printf "  %-9s %8.3f s  %11.0f apps/s  peak %7.1f MiB  (target %s s, %s MiB: %s)\n",
+                "total", t["total"], n / t["total"], rss, target, mib, ok
         }' "$build/bench/log_$n"
 }
 

@@ -29,8 +29,8 @@ void runlog_open(runlog *l, FILE *f, runlog_level level)
 
 /* Each line goes out in one write, so lines of programs running side by
  * side (alliance batch --jobs) never interleave. */
-static void runlog_line(runlog *l, const char *head, const char *fmt,
-                        va_list ap)
+static void runlog_line(runlog *l, const char *head, const char *tail,
+                        const char *fmt, va_list ap)
 {
     char line[1024];
     int n = snprintf(line, sizeof line, "%s%s", l->bar ? "\r\033[K" : "", head);
@@ -41,6 +41,11 @@ static void runlog_line(runlog *l, const char *head, const char *fmt,
                        : (size_t)n + ((size_t)m < sizeof line - (size_t)n - 1
                                           ? (size_t)m
                                           : sizeof line - (size_t)n - 2);
+    size_t t = strlen(tail);
+    if (len + t < sizeof line - 1) {
+        memcpy(line + len, tail, t);
+        len += t;
+    }
     line[len++] = '\n';
     fwrite(line, 1, len, l->f);
     fflush(l->f);
@@ -53,9 +58,14 @@ void runlog_stage(runlog *l, const char *stage, const char *fmt, ...)
         char head[128];
         snprintf(head, sizeof head, "%s: %-9s %8.3f s  ", l->who, stage,
                  now - l->stage_started);
+        /* verbose: the peak so far, so a benchmark sees which stage
+         * needs the memory */
+        char tail[64] = "";
+        if (l->level >= RUNLOG_VERBOSE)
+            snprintf(tail, sizeof tail, "  (peak %.1f MiB)", runlog_peak_mib());
         va_list ap;
         va_start(ap, fmt);
-        runlog_line(l, head, fmt, ap);
+        runlog_line(l, head, tail, fmt, ap);
         va_end(ap);
     }
     l->stage_started = now;
@@ -69,7 +79,7 @@ void runlog_detail(runlog *l, const char *fmt, ...)
     snprintf(head, sizeof head, "%s:   ", l->who);
     va_list ap;
     va_start(ap, fmt);
-    runlog_line(l, head, fmt, ap);
+    runlog_line(l, head, "", fmt, ap);
     va_end(ap);
 }
 
@@ -90,16 +100,21 @@ static void runlog_total_line(runlog *l, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    runlog_line(l, "", fmt, ap);
+    runlog_line(l, "", "", fmt, ap);
     va_end(ap);
+}
+
+double runlog_peak_mib(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0)
+        return 0;
+    return (double)ru.ru_maxrss / 1024.0; /* ru_maxrss is KiB on Linux */
 }
 
 void runlog_total(runlog *l)
 {
-    struct rusage ru;
-    double peak_mib = 0;
-    if (getrusage(RUSAGE_SELF, &ru) == 0)
-        peak_mib = (double)ru.ru_maxrss / 1024.0; /* ru_maxrss is KiB on Linux */
+    double peak_mib = runlog_peak_mib();
     double now = runlog_now();
     if (l->f)
         runlog_total_line(l, "%s: %-9s %8.3f s  peak memory %.1f MiB", l->who,

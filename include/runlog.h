@@ -31,7 +31,8 @@ typedef struct runlog {
  * not "dumb". */
 void runlog_open(runlog *l, FILE *f, runlog_level level);
 
-/* Ends the current stage: "alliance: <stage> <seconds> s  <detail>". */
+/* Ends the current stage: "alliance: <stage> <seconds> s  <detail>",
+ * verbose adding "  (peak <MiB> MiB)": the process's peak memory so far. */
 void runlog_stage(runlog *l, const char *stage, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -44,6 +45,9 @@ void runlog_progress(runlog *l, const char *stage, size_t done, size_t total);
 
 /* The total time and the process's peak resident memory. */
 void runlog_total(runlog *l);
+
+/* The process's peak resident memory so far, MiB. */
+double runlog_peak_mib(void);
 
 /* Seconds on a monotonic clock. */
 double runlog_now(void);
