@@ -82,9 +82,13 @@ stage_log() {
         "$ALLIANCE" run -q --inputs inputs/monteregie --rules rules/monteregie.lua \
             --out "$WORK/log" >"$WORK/quiet.out" 2>"$WORK/quiet.err" &&
         test ! -s "$WORK/quiet.out" && test ! -s "$WORK/quiet.err" &&
+        ! grep -q '(peak ' "$WORK/log.err" &&
         "$ALLIANCE" run -v --inputs inputs/monteregie --rules rules/monteregie.lua \
-            --out "$WORK/log" 2>&1 >/dev/null |
-        grep -q '^alliance:   Agglomération de Longueuil: .* granted of 4 100 000,00 \$'
+            --out "$WORK/log" 2>"$WORK/verbose.err" >/dev/null &&
+        grep -q '^alliance:   Agglomération de Longueuil: .* granted of 4 100 000,00 \$' \
+            "$WORK/verbose.err" &&
+        test "$(grep -Ec '^alliance: [a-z]+ +[0-9.]+ s .*\(peak [0-9]+\.[0-9] MiB\)$' \
+            "$WORK/verbose.err")" -eq 5
 }
 
 check "batch: every program ok, in parallel" batch_all_ok
