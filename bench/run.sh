@@ -100,6 +100,10 @@ bench_peer() {
     fi
     peer=$(taskset -c 0 /usr/bin/python3 "$top/bench/peer_pandas.py" \
         "$build/bench/pipe_100000" "$build/bench/peer_out")
+    # the same job: the peer's decisions, instalments and summary must be
+    # alliance's to the cent, or the ratio means nothing
+    /usr/bin/python3 "$top/bench/check_peer.py" "$build/bench/pipe_100000" \
+        "$build/bench/out_100000" "$build/bench/peer_out" | tail -n 1 | sed 's/^/peer: /'
     ours=$(awk '/^alliance: total/ { print $3 }' "$build/bench/log_100000")
     awk -v p="$peer" -v o="$ours" 'BEGIN {
         printf "peer: pandas %.3f s, alliance %.3f s at 100 000 applications: %.1fx faster (target 10x: %s)\n",
