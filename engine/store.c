@@ -231,9 +231,10 @@ static int store_connect(store *s, store_mode mode, diag *d)
     /* WAL: readers (alliance runs, explain) never block a run, and a
      * killed run's frames are simply ignored on the next open. NORMAL is
      * crash-safe in WAL mode; only a power loss may drop the last runs. */
-    return store_exec(s, "PRAGMA journal_mode = WAL;"
-                         "PRAGMA synchronous = NORMAL;"
-                         "PRAGMA foreign_keys = ON;", d);
+    rc = store_exec(s, "PRAGMA journal_mode = WAL;"
+                       "PRAGMA synchronous = NORMAL;"
+                       "PRAGMA foreign_keys = ON;", d);
+    return rc == 0 && mode == STORE_WRITE ? store_bulk_register(s, d) : rc;
 }
 
 /* busy_ms, else $ALLIANCE_BUSY_TIMEOUT_MS (whole milliseconds, > 0: for
