@@ -128,7 +128,7 @@ static cost store_once(const program *p, const store_run_meta *m,
     double c0[2], c1[2], t[5];
     cpu(c0);
     t[0] = now();
-    int rc = store_open(&s, db, STORE_WRITE, 0, &d);
+    int rc = store_open_run(&s, db, p->in.n_apps, 0, &d);
     t[1] = now();
     if (rc == 0)
         rc = store_begin_run(s, m, &o, &p->order, &id, &d);
