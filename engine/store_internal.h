@@ -9,8 +9,9 @@
 #include "hash.h"
 #include "store.h"
 
-/* The statements of store_begin_run, prepared once per connection and
- * reused (sqlite3_reset) for every row. */
+/* The statements of store_begin_run for the run's few rows, prepared
+ * once per connection and reused (sqlite3_reset) for every row. The
+ * per-application tables go through store_bulk_insert instead. */
 enum store_stmt_id {
     STORE_INS_RUN,
     STORE_INS_FILE,
@@ -18,12 +19,20 @@ enum store_stmt_id {
     STORE_INS_CRITERION,
     STORE_INS_SUB,
     STORE_INS_CELL,
-    STORE_INS_APP,
-    STORE_INS_DECISION,
-    STORE_INS_FAILURE,
-    STORE_INS_INSTALMENT,
     STORE_N_STMTS
 };
+
+/* Rows for one INSERT ... SELECT from the alliance_rows virtual table
+ * (store_bulk.c): n rows, read once each, in order, column by column;
+ * column() sets column col (0 .. STORE_BULK_COLS - 1) of row `row` with
+ * sqlite3_result_*() and returns SQLITE_OK, or an SQLite error code
+ * (SQLITE_NOMEM) that fails the statement. */
+#define STORE_BULK_COLS 16
+typedef struct store_bulk {
+    size_t n;
+    int (*column)(void *ctx, size_t row, int col, sqlite3_context *out);
+    void *ctx;
+} store_bulk;
 
 struct store {
     sqlite3 *db;
@@ -31,6 +40,7 @@ struct store {
     int busy_ms;
     int in_txn;                       /* a write transaction is open */
     sqlite3_stmt *stmt[STORE_N_STMTS];
+    const store_bulk *bulk;           /* during store_bulk_insert */
 };
 
 /* store_schema.c */
@@ -69,6 +79,15 @@ void store_bind_i64(sqlite3_stmt *st, int col, int64_t v, int *err);
 void store_bind_str(sqlite3_stmt *st, int col, const char *v, int *err);
 void store_bind_blob(sqlite3_stmt *st, int col, const void *p, size_t n,
                      int *err);
+
+/* Registers the alliance_rows module on a writer's connection. */
+int store_bulk_register(store *s, diag *d);
+
+/* Runs sql, an INSERT ... SELECT ... FROM alliance_rows, once, with ?1
+ * the run and rows as the virtual table's content; what names the rows
+ * for messages. */
+int store_bulk_insert(store *s, const char *sql, int64_t run,
+                      const store_bulk *rows, const char *what, diag *d);
 
 /* Steps the bound statement to SQLITE_DONE, unless a binding failed. */
 int store_row_done(store *s, sqlite3_stmt *st, int err, const char *what,

@@ -1,16 +1,20 @@
 /* store_results: writes a successful run's results inside the run's
  * transaction (see store_write_results in store_internal.h).
  *
- * Speed matters (a million applications a run): every row goes through
- * one cached prepared statement, reset and re-bound, and text is bound
- * SQLITE_STATIC from buffers reused row after row. */
+ * Speed matters (a million applications a run): the few rows of the rule
+ * file's lists and the split grid go through cached prepared statements;
+ * the per-application tables through one statement each (store_bulk.c),
+ * their values produced row by row from the run in memory. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store_internal.h"
 
 #define STORE_REASONS_MAX 8192
+#define STORE_CACHE_DEFAULT_KIB 2000 /* SQLite's */
+#define STORE_CACHE_MAX_KIB (256 * 1024)
 #define NO_SLOT SIZE_MAX
 
 /* Buffers of the writer, allocated once per run. */
@@ -28,6 +32,7 @@ typedef struct writer {
     int64_t *left;            /* per reached application, n_years each */
     size_t *slot;             /* n_apps: its row in left, or NO_SLOT */
     size_t *first_item;       /* n_apps + 1 offsets into sched->items */
+    size_t failure_app;       /* the application of the failure row */
 } writer;
 
 static void writer_free(writer *w)
@@ -198,7 +203,63 @@ static int write_grid(writer *w)
     return rc;
 }
 
-/* ---- applications, decisions, failed checks, instalments ------------- */
+/* ---- applications, decisions, failed checks, instalments ------------- *
+ * One INSERT ... SELECT per table (store_bulk.c): the callbacks below give
+ * a row's columns, ?1 the run. Text that lives as long as the run in
+ * memory (ids, names, labels) is passed SQLITE_STATIC, uncopied; text
+ * and blobs built in the writer's buffers, reused row after row, are
+ * copied (SQLITE_TRANSIENT, into memory SQLite keeps from row to row). */
+
+static const char app_sql[] =
+    "INSERT INTO application (run_id, app, id, organisation, sub, title,"
+    " org_type, requested, total_cost, start, months, line, extra)"
+    " SELECT ?1, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12"
+    " FROM alliance_rows";
+static const char decision_sql[] =
+    "INSERT INTO decision (run_id, app, status, rank, eligible, score,"
+    " points, granted, source, short_year, override_justification,"
+    " reasons, envelope_left)"
+    " SELECT ?1, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12"
+    " FROM alliance_rows";
+static const char failure_sql[] =
+    "INSERT INTO check_failure (run_id, app, check_idx, reason)"
+    " SELECT ?1, c1, c2, c3 FROM alliance_rows";
+static const char instalment_sql[] =
+    "INSERT INTO instalment (run_id, app, number, label, due, fiscal_year,"
+    " source, amount)"
+    " SELECT ?1, c1, c2, c3, c4, c5, c6, c7 FROM alliance_rows";
+
+/* NULL text is SQL NULL, as store_bind_str binds it. */
+static int put_text(sqlite3_context *out, const char *v)
+{
+    if (v)
+        sqlite3_result_text(out, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_result_null(out);
+    return SQLITE_OK;
+}
+
+static int put_copy(sqlite3_context *out, const char *v)
+{
+    sqlite3_result_text(out, v, -1, SQLITE_TRANSIENT);
+    return SQLITE_OK;
+}
+
+static int put_i64(sqlite3_context *out, int64_t v)
+{
+    sqlite3_result_int64(out, v);
+    return SQLITE_OK;
+}
+
+/* An integer, or NULL when absent. */
+static int put_opt(sqlite3_context *out, int present, int64_t v)
+{
+    if (present)
+        sqlite3_result_int64(out, v);
+    else
+        sqlite3_result_null(out);
+    return SQLITE_OK;
+}
 
 /* The application's extra values joined by U+001F, in w->extra. */
 static int join_values(writer *w, const application *app)
@@ -225,110 +286,169 @@ static int join_values(writer *w, const application *app)
     return 0;
 }
 
-static int write_application(writer *w, size_t a)
+static int app_column(void *ctx, size_t a, int col, sqlite3_context *out)
 {
+    writer *w = ctx;
     const application *app = &w->o->in->apps[a];
-    if (join_values(w, app) != 0)
-        return diag_add(w->d, DIAG_OSERR, "out of memory");
-    int rc = 0, err = SQLITE_OK;
-    sqlite3_stmt *st = store_stmt(w->s, STORE_INS_APP, w->d, &rc);
-    if (!st)
-        return rc;
-    char start[CAL_DATE_BUFSZ];
-    store_bind_i64(st, 1, w->run, &err);
-    store_bind_i64(st, 2, (int64_t)a, &err);
-    store_bind_str(st, 3, app->id, &err);
-    store_bind_str(st, 4, app->organisation, &err);
-    store_bind_i64(st, 5, (int64_t)app->subregion, &err);
-    store_bind_str(st, 6, app->title ? app->title : "", &err);
-    store_bind_str(st, 7, app->org_type ? app->org_type : "", &err);
-    store_bind_i64(st, 8, app->requested, &err);
-    store_bind_i64(st, 9, app->total_cost, &err);
-    store_bind_str(st, 10, app->has_start ? cal_format_date(app->start, start)
-                                          : NULL, &err);
-    if (app->months > 0)
-        store_bind_i64(st, 11, app->months, &err);
-    store_bind_i64(st, 12, app->line, &err);
-    store_bind_str(st, 13, w->extra, &err);
-    return store_row_done(w->s, st, err, "recording an application", w->d);
+    char date[CAL_DATE_BUFSZ];
+    switch (col) {
+    case 1: return put_i64(out, (int64_t)a);
+    case 2: return put_text(out, app->id);
+    case 3: return put_text(out, app->organisation);
+    case 4: return put_i64(out, (int64_t)app->subregion);
+    case 5: return put_text(out, app->title ? app->title : "");
+    case 6: return put_text(out, app->org_type ? app->org_type : "");
+    case 7: return put_i64(out, app->requested);
+    case 8: return put_i64(out, app->total_cost);
+    case 9:
+        return app->has_start ? put_copy(out, cal_format_date(app->start, date))
+                              : put_text(out, NULL);
+    case 10: return put_opt(out, app->months > 0, app->months);
+    case 11: return put_i64(out, app->line);
+    case 12: return join_values(w, app) == 0 ? put_copy(out, w->extra)
+                                             : SQLITE_NOMEM;
+    default: return put_text(out, NULL);
+    }
 }
 
-static void bind_decision_blobs(writer *w, sqlite3_stmt *st, size_t a,
-                                int *err)
+/* Criterion points, int32 LE hundredths in rule_criterion order. */
+static int put_points(writer *w, size_t a, sqlite3_context *out)
 {
-    const rules_results *res = w->o->res;
-    size_t nc = w->o->cfg->n_criteria, ny = w->o->env->n_years;
+    size_t nc = w->o->cfg->n_criteria;
     for (size_t c = 0; c < nc; c++)
-        store_put_i32(w->points + 4 * c, res->points[a * nc + c]);
-    store_bind_blob(st, 7, w->points, 4 * nc, err);
+        store_put_i32(w->points + 4 * c, w->o->res->points[a * nc + c]);
+    if (nc == 0)
+        sqlite3_result_zeroblob(out, 0); /* empty, not NULL */
+    else
+        sqlite3_result_blob(out, w->points, (int)(4 * nc), SQLITE_TRANSIENT);
+    return SQLITE_OK;
+}
+
+/* What the application's envelope row had left in each year at its turn,
+ * int64 LE cents; NULL when it was never reached. */
+static int put_left(writer *w, size_t a, sqlite3_context *out)
+{
+    size_t ny = w->o->env->n_years;
     if (w->slot[a] == NO_SLOT)
-        return; /* envelope_left stays NULL: never reached */
+        return put_text(out, NULL);
     for (size_t y = 0; y < ny; y++)
         store_put_i64(w->left_blob + 8 * y, w->left[w->slot[a] * ny + y]);
-    store_bind_blob(st, 13, w->left_blob, 8 * ny, err);
+    if (ny == 0)
+        sqlite3_result_zeroblob(out, 0);
+    else
+        sqlite3_result_blob(out, w->left_blob, (int)(8 * ny), SQLITE_TRANSIENT);
+    return SQLITE_OK;
 }
 
-static int write_decision(writer *w, size_t a)
+static int decision_column(void *ctx, size_t a, int col, sqlite3_context *out)
 {
+    writer *w = ctx;
     const decision *dec = &w->o->alloc->decisions[a];
-    int rc = 0, err = SQLITE_OK;
-    sqlite3_stmt *st = store_stmt(w->s, STORE_INS_DECISION, w->d, &rc);
-    if (!st)
-        return rc;
-    output_reasons(w->o, a, w->reasons, STORE_REASONS_MAX);
-    store_bind_i64(st, 1, w->run, &err);
-    store_bind_i64(st, 2, (int64_t)a, &err);
-    store_bind_str(st, 3, alloc_status_name(dec->status), &err);
-    if (dec->rank > 0)
-        store_bind_i64(st, 4, dec->rank, &err);
-    store_bind_i64(st, 5, w->o->res->eligible[a], &err);
-    store_bind_i64(st, 6, w->o->res->score[a], &err);
-    store_bind_i64(st, 8, dec->granted, &err);
-    store_bind_i64(st, 9, dec->source, &err);
-    if (dec->short_year >= 0)
-        store_bind_i64(st, 10, w->o->env->first_year + (int64_t)dec->short_year,
-                       &err);
-    store_bind_str(st, 11, dec->override_justification, &err);
-    store_bind_str(st, 12, w->reasons, &err);
-    bind_decision_blobs(w, st, a, &err);
-    return store_row_done(w->s, st, err, "recording a decision", w->d);
+    switch (col) {
+    case 1: return put_i64(out, (int64_t)a);
+    case 2: return put_text(out, alloc_status_name(dec->status));
+    case 3: return put_opt(out, dec->rank > 0, dec->rank);
+    case 4: return put_i64(out, w->o->res->eligible[a]);
+    case 5: return put_i64(out, w->o->res->score[a]);
+    case 6: return put_points(w, a, out);
+    case 7: return put_i64(out, dec->granted);
+    case 8: return put_i64(out, dec->source);
+    case 9:
+        return put_opt(out, dec->short_year >= 0,
+                       w->o->env->first_year + (int64_t)dec->short_year);
+    case 10: return put_text(out, dec->override_justification);
+    case 11:
+        output_reasons(w->o, a, w->reasons, STORE_REASONS_MAX);
+        return put_copy(out, w->reasons);
+    case 12: return put_left(w, a, out);
+    default: return put_text(out, NULL);
+    }
 }
 
-static int write_failures(writer *w, size_t a)
+/* Failures are stored application by application (first_failure): the
+ * rows come in that order, so the application only moves forward. */
+static int failure_column(void *ctx, size_t k, int col, sqlite3_context *out)
 {
+    writer *w = ctx;
     const rules_results *res = w->o->res;
-    int rc = 0;
-    for (size_t k = res->first_failure[a]; k < res->first_failure[a + 1] && rc == 0; k++) {
-        int err = SQLITE_OK;
-        sqlite3_stmt *st = store_stmt(w->s, STORE_INS_FAILURE, w->d, &rc);
-        if (!st)
-            break;
-        store_bind_i64(st, 1, w->run, &err);
-        store_bind_i64(st, 2, (int64_t)a, &err);
-        store_bind_i64(st, 3, (int64_t)res->failures[k].check, &err);
-        store_bind_str(st, 4, res->failures[k].reason ? res->failures[k].reason
-                                                      : "", &err);
-        rc = store_row_done(w->s, st, err, "recording a failed check", w->d);
+    if (k < res->first_failure[w->failure_app])
+        w->failure_app = 0;
+    while (res->first_failure[w->failure_app + 1] <= k)
+        w->failure_app++;
+    const rules_failure *f = &res->failures[k];
+    switch (col) {
+    case 1: return put_i64(out, (int64_t)w->failure_app);
+    case 2: return put_i64(out, (int64_t)f->check);
+    case 3: return put_text(out, f->reason ? f->reason : "");
+    default: return put_text(out, NULL);
     }
+}
+
+static int instalment_column(void *ctx, size_t i, int col,
+                             sqlite3_context *out)
+{
+    writer *w = ctx;
+    const disbursement *ds = &w->o->sched->items[i];
+    char due[CAL_DATE_BUFSZ];
+    switch (col) {
+    case 1: return put_i64(out, (int64_t)ds->app);
+    case 2: return put_i64(out, ds->number);
+    case 3: return put_text(out, plan_label(w->o->plan, ds->label));
+    case 4: return put_copy(out, cal_format_date(ds->due, due));
+    case 5: return put_i64(out, w->o->env->first_year + (int64_t)ds->year);
+    case 6: return put_i64(out, ds->source);
+    case 7: return put_i64(out, ds->amount);
+    default: return put_text(out, NULL);
+    }
+}
+
+static int write_rows(writer *w)
+{
+    const output_data *o = w->o;
+    const struct {
+        const char *sql, *what;
+        store_bulk rows;
+    } tables[] = {
+        {app_sql, "recording the applications", {o->in->n_apps, app_column, w}},
+        {decision_sql, "recording the decisions",
+         {o->in->n_apps, decision_column, w}},
+        {failure_sql, "recording the failed checks",
+         {o->res->first_failure[o->in->n_apps], failure_column, w}},
+        {instalment_sql, "recording the instalments",
+         {o->sched->n, instalment_column, w}},
+    };
+    int rc = 0;
+    for (size_t t = 0; t < sizeof tables / sizeof *tables && rc == 0; t++)
+        rc = store_bulk_insert(w->s, tables[t].sql, w->run, &tables[t].rows,
+                               tables[t].what, w->d);
     return rc;
 }
 
-static int write_instalment(writer *w, const disbursement *ds)
+/* The page cache, in KiB, for writing the rows: the unique index on
+ * application ids (run_id, id) is filled in the order of
+ * applications.csv, anywhere in the index when the ids are not sorted.
+ * With SQLite's default 2 MiB cache each such insert then evicts a page
+ * to the WAL and reads another back (1M shuffled applications: 4 s of
+ * CPU for the application rows instead of 0.8 s); a cache holding the
+ * whole index (an id and about a dozen bytes of overhead per entry,
+ * twice that for half-full pages) keeps it at 1.7 s. Never below the
+ * default; at 1M applications of 11-character ids, about 50 MiB. */
+static int64_t cache_kib(const inputs *in)
 {
-    int rc = 0, err = SQLITE_OK;
-    sqlite3_stmt *st = store_stmt(w->s, STORE_INS_INSTALMENT, w->d, &rc);
-    if (!st)
-        return rc;
-    char due[CAL_DATE_BUFSZ];
-    store_bind_i64(st, 1, w->run, &err);
-    store_bind_i64(st, 2, (int64_t)ds->app, &err);
-    store_bind_i64(st, 3, ds->number, &err);
-    store_bind_str(st, 4, plan_label(w->o->plan, ds->label), &err);
-    store_bind_str(st, 5, cal_format_date(ds->due, due), &err);
-    store_bind_i64(st, 6, w->o->env->first_year + (int64_t)ds->year, &err);
-    store_bind_i64(st, 7, ds->source, &err);
-    store_bind_i64(st, 8, ds->amount, &err);
-    return store_row_done(w->s, st, err, "recording an instalment", w->d);
+    int64_t bytes = 0;
+    for (size_t a = 0; a < in->n_apps; a++)
+        bytes += (int64_t)strlen(in->apps[a].id) + 12;
+    int64_t kib = 2 * bytes / 1024 + 2000;
+    return kib < STORE_CACHE_MAX_KIB ? kib : STORE_CACHE_MAX_KIB;
+}
+
+/* PRAGMA cache_size takes no bound parameter: the SQL is built, but
+ * from an integer computed here, no text from the inputs. */
+static int set_cache(store *s, int64_t kib, diag *d)
+{
+    char sql[48];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = -%lld", (long long)kib);
+    return store_exec(s, sql, d);
 }
 
 int store_write_results(store *s, int64_t run, const output_data *o,
@@ -340,13 +460,14 @@ int store_write_results(store *s, int64_t run, const output_data *o,
         rc = write_rules(&w);
     if (rc == 0)
         rc = write_grid(&w);
-    for (size_t a = 0; a < o->in->n_apps && rc == 0; a++) {
-        if ((rc = write_application(&w, a)) == 0 &&
-            (rc = write_decision(&w, a)) == 0)
-            rc = write_failures(&w, a);
-    }
-    for (size_t i = 0; i < o->sched->n && rc == 0; i++)
-        rc = write_instalment(&w, &o->sched->items[i]);
+    if (rc == 0)
+        rc = set_cache(s, cache_kib(o->in), d);
+    if (rc == 0)
+        rc = write_rows(&w);
+    /* back to the default: the memory goes as the dirty pages go to the
+     * WAL, which the commit would do anyway */
+    if (rc == 0)
+        rc = set_cache(s, STORE_CACHE_DEFAULT_KIB, d);
     writer_free(&w);
     return rc;
 }

@@ -36,21 +36,6 @@ static const char *const stmt_sql[STORE_N_STMTS] = {
         "INSERT INTO envelope_cell (run_id, sub, fiscal_year, envelope,"
         " carried_in, granted, remaining, carried_out, to_reserve)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    [STORE_INS_APP] =
-        "INSERT INTO application (run_id, app, id, organisation, sub, title,"
-        " org_type, requested, total_cost, start, months, line, extra)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-    [STORE_INS_DECISION] =
-        "INSERT INTO decision (run_id, app, status, rank, eligible, score,"
-        " points, granted, source, short_year, override_justification,"
-        " reasons, envelope_left) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-        " ?9, ?10, ?11, ?12, ?13)",
-    [STORE_INS_FAILURE] =
-        "INSERT INTO check_failure (run_id, app, check_idx, reason)"
-        " VALUES (?1, ?2, ?3, ?4)",
-    [STORE_INS_INSTALMENT] =
-        "INSERT INTO instalment (run_id, app, number, label, due,"
-        " fiscal_year, source, amount) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 };
 
 sqlite3_stmt *store_stmt(store *s, enum store_stmt_id which, diag *d,

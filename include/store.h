@@ -53,6 +53,15 @@ int store_open(store **out, const char *path, store_mode mode, int busy_ms,
                diag *d);
 void store_close(store *s);
 
+/* store_open (STORE_WRITE) for recording a run of n_apps applications:
+ * a store it creates is laid out for runs that size, with 64 KiB pages
+ * from STORE_LARGE_RUN applications on (SQLite's 4 KiB below, so that a
+ * small program's store stays small). An existing store keeps its own
+ * page size. */
+#define STORE_LARGE_RUN 10000
+int store_open_run(store **out, const char *path, size_t n_apps, int busy_ms,
+                   diag *d);
+
 /* The schema version of the open database (PRAGMA user_version). */
 int store_version(store *s);
 

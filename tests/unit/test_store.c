@@ -83,6 +83,37 @@ TEST(open_migrates_an_empty_database)
     sfx_cleanup(&f);
 }
 
+/* A store created for a large run has 64 KiB pages, one created for a
+ * small run or by store_open SQLite's 4 KiB; an existing store keeps its
+ * own whatever run comes. */
+TEST(page_size_follows_the_first_run)
+{
+    store_fx f;
+    sfx_files(&f);
+    diag d;
+    diag_init(&d);
+    store *s = NULL;
+    CHECK_INT(store_open_run(&s, f.db, STORE_LARGE_RUN, 0, &d), 0);
+    store_close(s);
+    CHECK_INT(sfx_int(f.db, "PRAGMA page_size"), 65536);
+    CHECK_INT(sfx_int(f.db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    char small[160];
+    snprintf(small, sizeof small, "%s/small.db", f.dir);
+    CHECK_INT(store_open_run(&s, small, STORE_LARGE_RUN - 1, 0, &d), 0);
+    store_close(s);
+    CHECK_INT(sfx_int(small, "PRAGMA page_size"), 4096);
+    CHECK_INT(store_open_run(&s, small, 1000000, 0, &d), 0);
+    store_close(s);
+    CHECK_INT(sfx_int(small, "PRAGMA page_size"), 4096);
+    unlink(small);
+    CHECK_INT(store_open(&s, small, STORE_WRITE, 0, &d), 0);
+    store_close(s);
+    CHECK_INT(sfx_int(small, "PRAGMA page_size"), 4096);
+    unlink(small);
+    diag_free(&d);
+    sfx_cleanup(&f);
+}
+
 TEST(records_every_result)
 {
     store_fx f;
@@ -281,6 +312,7 @@ int main(void)
     RUN(open_creates_schema_in_wal_mode);
     RUN(open_failures_have_their_status);
     RUN(open_migrates_an_empty_database);
+    RUN(page_size_follows_the_first_run);
     RUN(records_every_result);
     RUN(records_the_envelope_at_each_turn);
     RUN(rollback_leaves_nothing);
