@@ -120,6 +120,11 @@ int rules_protect(rules_job *job, lua_CFunction body);
  * budget.  Returns the lua_pcall status. */
 int rules_call(struct rules *r, int nargs, int nresults, int msgh);
 
+/* What rules_call does before lua_pcall: a fresh instruction budget and
+ * memory flags.  For a protected C function that calls several rule
+ * functions with lua_call (rules_eval.c), before each of them. */
+void rules_call_begin(struct rules *r);
+
 /* Charges n instructions of work done in C (unseen by the count hook) to
  * the current call; raises the instruction-limit error, positioned at the
  * calling Lua line, when the budget is spent. */
@@ -249,6 +254,9 @@ typedef struct rules_eval_job {
     size_t fail_cap, due_cap, label_cap;
     rules_grades grades;
     size_t max_errors;             /* rule errors before stopping */
+    size_t n_rules;                /* rule functions per application */
+    size_t cur_app;                /* the application being evaluated */
+    size_t next;                   /* its next rule function to run */
     int closed;                    /* every offset of out is set */
 } rules_eval_job;
 
@@ -259,6 +267,7 @@ enum {
     RULES_S_CTX,      /* ctx */
     RULES_S_KEYS,     /* the app table's interned keys */
     RULES_S_LABELS,   /* instalment label -> index into out->labels */
+    RULES_S_DRIVER,   /* runs an application's rules (rules_eval.c) */
     RULES_S_APP       /* the current application's table */
 };
 
