@@ -443,7 +443,7 @@ static int eval_body(lua_State *L)
     lua_pushcfunction(L, rules_msgh);
     lua_rawgeti(L, LUA_REGISTRYINDEX, r->funcs_ref);
     rules_push_ctx(r, ej->in);
-    rules_push_keys(ej->in, L);
+    rules_push_keys(ej);
     lua_newtable(L); /* RULES_S_LABELS */
     lua_pushlightuserdata(L, ej);
     lua_pushcclosure(L, eval_rules, 1); /* RULES_S_DRIVER */
@@ -475,9 +475,10 @@ int rules_evaluate_all(rules *r, const inputs *in, size_t max_errors,
     size_t n_extra = in->n_extra ? in->n_extra : 1;
     size_t n_checks = r->cfg.n_checks ? r->cfg.n_checks : 1;
     ej.col_field = calloc(n_extra, sizeof *ej.col_field);
+    ej.col_base = calloc(n_extra, sizeof *ej.col_base);
     ej.label_copy = calloc(n_checks, sizeof *ej.label_copy);
     if (results_alloc(out, &r->cfg, in->n_apps) || !ej.col_field ||
-        !ej.label_copy)
+        !ej.col_base || !ej.label_copy)
         st = diag_add(d, DIAG_OSERR, "out of memory");
     if (st == DIAG_OK)
         st = rules_map_fields(&ej);
@@ -486,6 +487,7 @@ int rules_evaluate_all(rules *r, const inputs *in, size_t max_errors,
     if (st == DIAG_OK)
         st = rules_protect(&ej.job, eval_body);
     free(ej.col_field);
+    free(ej.col_base);
     free(ej.label_copy);
     rules_grades_free(&ej.grades);
     /* rule errors leave complete results, anything else none */

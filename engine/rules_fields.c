@@ -110,6 +110,24 @@ static int push_number(lua_State *L, const char *s, size_t len)
     return lua_stringtonumber(L, buf) ? 0 : -1;
 }
 
+/* A number column's value, integer or float as lua_stringtonumber made
+ * it (pushing a number never allocates, so this raises no error). */
+static int read_number(lua_State *L, const char *s, size_t len,
+                       rules_cell *c)
+{
+    if (push_number(L, s, len) != 0)
+        return -1;
+    if (lua_isinteger(L, -1)) {
+        c->kind = RULES_CELL_INTEGER;
+        c->i = lua_tointeger(L, -1);
+    } else {
+        c->kind = RULES_CELL_NUMBER;
+        c->n = lua_tonumber(L, -1);
+    }
+    lua_pop(L, 1);
+    return 0;
+}
+
 static int ascii_ieq(const char *a, size_t len, const char *b)
 {
     size_t i = 0;
@@ -137,77 +155,114 @@ static int parse_boolean(const char *s, size_t len, int *out)
     return -1;
 }
 
-static int push_oneof(lua_State *L, const rules_field *f, const char *s,
-                      size_t len)
+static int read_oneof(const rules_field *f, const char *s, size_t len,
+                      rules_cell *c)
 {
     trim(&s, &len);
     for (size_t i = 0; i < f->n_options; i++)
         if (strlen(f->options[i]) == len &&
             memcmp(f->options[i], s, len) == 0) {
-            lua_pushstring(L, f->options[i]);
+            c->kind = RULES_CELL_OPTION;
+            c->i = (lua_Integer)i;
             return 0;
         }
     return -1;
 }
 
-static int push_money(lua_State *L, const char *s, size_t len,
+static int read_money(const char *s, size_t len, rules_cell *c,
                       const char **why)
 {
     int64_t cents;
     if (money_parse(s, len, &cents, why) != 0)
         return -1;
-    lua_pushnumber(L, (lua_Number)cents / 100.0);
+    c->kind = RULES_CELL_NUMBER;
+    c->n = (lua_Number)cents / 100.0;
     return 0;
 }
 
-static int push_date(lua_State *L, const char *s, size_t len)
+static int read_date(const char *s, size_t len, rules_cell *c)
 {
     cal_date date;
     trim(&s, &len);
     if (cal_parse_date(s, len, &date) != 0)
         return -1;
-    lua_pushlstring(L, s, len);
+    c->kind = RULES_CELL_STRING;
+    c->s = s;
+    c->len = len;
     return 0;
 }
 
-int rules_push_cell(lua_State *L, const rules_field *f, const char *s,
-                    const char **why)
+int rules_read_cell(lua_State *L, const rules_field *f, const char *s,
+                    rules_cell *c, const char **why)
 {
     size_t len = strlen(s);
-    lua_Integer i;
     int b;
     switch (f ? f->type : RULES_FIELD_TEXT) {
     case RULES_FIELD_TEXT:
-        lua_pushlstring(L, s, len);
+        c->kind = RULES_CELL_STRING;
+        c->s = s;
+        c->len = len;
         return 0;
     case RULES_FIELD_INTEGER:
-        if (parse_integer(s, len, &i) != 0)
+        if (parse_integer(s, len, &c->i) != 0)
             return *why = "is not an integer", -1;
-        lua_pushinteger(L, i);
+        c->kind = RULES_CELL_INTEGER;
         return 0;
     case RULES_FIELD_NUMBER:
-        if (push_number(L, s, len) != 0)
+        if (read_number(L, s, len, c) != 0)
             return *why = "is not a number", -1;
         return 0;
     case RULES_FIELD_MONEY:
-        return push_money(L, s, len, why);
+        return read_money(s, len, c, why);
     case RULES_FIELD_DATE:
-        if (push_date(L, s, len) != 0)
+        if (read_date(s, len, c) != 0)
             return *why = "is not a date (YYYY-MM-DD)", -1;
         return 0;
     case RULES_FIELD_BOOLEAN:
         if (parse_boolean(s, len, &b) != 0)
             return *why = "is not oui/non (yes/no, true/false, vrai/faux, "
                           "1/0)", -1;
-        lua_pushboolean(L, b);
+        c->kind = RULES_CELL_BOOLEAN;
+        c->i = b;
         return 0;
     case RULES_FIELD_ONEOF:
-        if (push_oneof(L, f, s, len) != 0)
+        if (read_oneof(f, s, len, c) != 0)
             return *why = "is not one of the values allowed by the rule "
                           "file's fields", -1;
         return 0;
     }
     return *why = "has an unknown type", -1;
+}
+
+void rules_push_read(lua_State *L, const rules_field *f, const rules_cell *c)
+{
+    switch (c->kind) {
+    case RULES_CELL_STRING:
+        lua_pushlstring(L, c->s, c->len);
+        break;
+    case RULES_CELL_INTEGER:
+        lua_pushinteger(L, c->i);
+        break;
+    case RULES_CELL_NUMBER:
+        lua_pushnumber(L, c->n);
+        break;
+    case RULES_CELL_BOOLEAN:
+        lua_pushboolean(L, (int)c->i);
+        break;
+    case RULES_CELL_OPTION:
+        lua_pushstring(L, f->options[c->i]);
+        break;
+    }
+}
+
+int rules_push_cell(lua_State *L, const rules_field *f, const char *s,
+                    const char **why)
+{
+    rules_cell c;
+    if (rules_read_cell(L, f, s, &c, why) != 0)
+        return -1;
+    rules_push_read(L, f, &c);
+    return 0;
 }
 
 void rules_push_number_or_string(lua_State *L, const char *s)
