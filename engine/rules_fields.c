@@ -78,9 +78,35 @@ static size_t clean_number(const char *s, size_t len, char *buf, int frac)
     return n;
 }
 
+/* Length of the run of ASCII digits at the start of s[0..len). */
+static size_t digit_run(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && is_digit(s[i]))
+        i++;
+    return i;
+}
+
+/* Cells are converted twice per evaluation (checked, then pushed), so the
+ * forms spreadsheets write most, plain digits ("120", "156078.82"), skip
+ * the general parsers.  Each fast path accepts only strings that the
+ * general parser reads the same way, to the same value, and leaves the
+ * others to it. */
+#define FAST_DIGITS 9 /* below any limit: 10^9 - 1 fits everywhere */
+
+static lua_Integer digits_value(const char *s, size_t n)
+{
+    lua_Integer v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
 /* Integers are accumulated exactly, refusing what does not fit. */
 static int parse_integer(const char *s, size_t len, lua_Integer *out)
 {
+    if (len && len <= FAST_DIGITS && digit_run(s, len) == len)
+        return *out = digits_value(s, len), 0;
     char buf[NUMBER_MAX];
     size_t n = clean_number(s, len, buf, 0);
     if (!n)
@@ -145,6 +171,10 @@ static int parse_boolean(const char *s, size_t len, int *out)
 {
     static const char *const yes[] = { "oui", "yes", "true", "vrai", "1" };
     static const char *const no[] = { "non", "no", "false", "faux", "0" };
+    if (len == 3 && memcmp(s, "oui", 3) == 0) /* the usual spelling */
+        return *out = 1, 0;
+    if (len == 3 && memcmp(s, "non", 3) == 0)
+        return *out = 0, 0;
     trim(&s, &len);
     for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
         if (ascii_ieq(s, len, yes[i]))
@@ -169,11 +199,31 @@ static int read_oneof(const rules_field *f, const char *s, size_t len,
     return -1;
 }
 
+/* "digits" or "digits.d[d]", as money_parse reads them (a lone '.' is
+ * the decimal point; no grouping, sign or '$'); -1 for anything else. */
+static int plain_money(const char *s, size_t len, int64_t *cents)
+{
+    size_t units = digit_run(s, len);
+    if (units == 0 || units > FAST_DIGITS)
+        return -1;
+    int64_t v = digits_value(s, units) * 100;
+    if (units == len)
+        return *cents = v, 0;
+    size_t frac = len - units - 1;
+    if (s[units] != '.' || frac < 1 || frac > 2 ||
+        digit_run(s + units + 1, frac) != frac)
+        return -1;
+    int64_t f = digits_value(s + units + 1, frac);
+    *cents = v + (frac == 1 ? f * 10 : f);
+    return 0;
+}
+
 static int read_money(const char *s, size_t len, rules_cell *c,
                       const char **why)
 {
     int64_t cents;
-    if (money_parse(s, len, &cents, why) != 0)
+    if (plain_money(s, len, &cents) != 0 &&
+        money_parse(s, len, &cents, why) != 0)
         return -1;
     c->kind = RULES_CELL_NUMBER;
     c->n = (lua_Number)cents / 100.0;
