@@ -50,9 +50,25 @@ local function percent(share)
   return (string.format("%.1f %%", share * 100):gsub("%.", ","))
 end
 
-local function dollars(cents)
+local function grouped_dollars(cents)
   local units = tostring(cents // 100):reverse():gsub("(%d%d%d)", "%1 ")
   return string.format("%s,%02d $", units:reverse():gsub("^ ", ""), cents % 100)
+end
+
+-- The same text for whole cents up to a billion dollars, in one format:
+-- a failing check builds its reason on every application it refuses.
+local function dollars(cents)
+  if math.type(cents) ~= "integer" or cents < 0 or cents >= 100000000000 then
+    return grouped_dollars(cents)
+  end
+  local u, c = cents // 100, cents % 100
+  if u < 1000 then
+    return string.format("%d,%02d $", u, c)
+  elseif u < 1000000 then
+    return string.format("%d %03d,%02d $", u // 1000, u % 1000, c)
+  end
+  return string.format("%d %03d %03d,%02d $", u // 1000000, u // 1000 % 1000,
+                       u % 1000, c)
 end
 
 local function is_leap(y)
