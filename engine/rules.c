@@ -163,9 +163,11 @@ void rules_charge(lua_State *L, uint64_t n)
 
 /* A fresh budget for the next call; re-arming the hook is needed only
  * after the previous call ran out. */
-static void rules_budget_reset(struct rules *r)
+void rules_call_begin(struct rules *r)
 {
     r->instr_used = 0;
+    r->mem_refused = 0;
+    r->mem_failed = 0;
     if (r->instr_step != HOOK_STEP) {
         r->instr_step = HOOK_STEP;
         lua_sethook(r->L, rules_hook, LUA_MASKCOUNT, HOOK_STEP);
@@ -210,9 +212,7 @@ int rules_msgh(lua_State *L)
 
 int rules_call(struct rules *r, int nargs, int nresults, int msgh)
 {
-    rules_budget_reset(r);
-    r->mem_refused = 0;
-    r->mem_failed = 0;
+    rules_call_begin(r);
     return lua_pcall(r->L, nargs, nresults, msgh);
 }
 

@@ -20,7 +20,11 @@
 
 /* The app table's keys, interned once per evaluation in a table at
  * RULES_S_KEYS: setting a field by key index skips hashing the key's C string
- * on every application. */
+ * on every application.  The same table keeps the values many
+ * applications share, as Lua strings made once: the sub-region names
+ * (from ej->sub_base on) and the options of one-of columns (from
+ * ej->col_base[j] on); pushing one is an array read instead of hashing
+ * the string again. */
 static const char *const app_keys[] = {
     "id", "organisation", "subregion", "title", "org_type", "requested",
     "total_cost", "requested_cents", "total_cost_cents", "start", "months",
@@ -32,24 +36,47 @@ enum {
     K_EXTRA /* extra j: K_EXTRA+j */
 };
 
-void rules_push_keys(const inputs *in, lua_State *L)
+static void push_str(lua_State *L, const char *s)
 {
-    size_t n = sizeof app_keys / sizeof *app_keys;
-    lua_createtable(L, (int)(n + in->n_extra), 0);
-    for (size_t i = 0; i < n; i++) {
-        lua_pushstring(L, app_keys[i]);
-        lua_rawseti(L, -2, (lua_Integer)i + 1);
-    }
+    if (!s)
+        s = "";
+    lua_pushlstring(L, s, strlen(s));
+}
+
+static void keys_add(lua_State *L, lua_Integer *n, const char *s)
+{
+    push_str(L, s);
+    lua_rawseti(L, -2, ++*n);
+}
+
+void rules_push_keys(rules_eval_job *ej)
+{
+    lua_State *L = ej->job.r->L;
+    const inputs *in = ej->in;
+    size_t n_keys = sizeof app_keys / sizeof *app_keys;
+    lua_Integer n = 0;
+    lua_createtable(L, (int)(n_keys + in->n_extra + in->n_split), 0);
+    for (size_t i = 0; i < n_keys; i++)
+        keys_add(L, &n, app_keys[i]);
+    for (size_t j = 0; j < in->n_extra; j++)
+        keys_add(L, &n, in->extra_keys[j]);
+    ej->sub_base = n;
+    for (size_t i = 0; i < in->n_split; i++)
+        keys_add(L, &n, in->split[i].name);
     for (size_t j = 0; j < in->n_extra; j++) {
-        lua_pushstring(L, in->extra_keys[j]);
-        lua_rawseti(L, -2, K_EXTRA + (lua_Integer)j);
+        const rules_field *f = ej->col_field[j];
+        if (!f || f->type != RULES_FIELD_ONEOF)
+            continue;
+        ej->col_base[j] = n;
+        for (size_t i = 0; i < f->n_options; i++)
+            keys_add(L, &n, f->options[i]);
     }
 }
 
 static void set_str(lua_State *L, int key, const char *value)
 {
     lua_rawgeti(L, RULES_S_KEYS, key);
-    lua_pushstring(L, value ? value : "");
+    push_str(L, value);
     lua_rawset(L, -3);
 }
 
@@ -74,14 +101,36 @@ static void set_extras(rules_eval_job *ej, const application *ap)
     lua_State *L = ej->job.r->L;
     for (size_t j = 0; j < ej->in->n_extra; j++) {
         const char *cell = ap->extra[j];
+        const rules_field *f = ej->col_field[j];
         const char *why;
+        rules_cell c;
         if (!cell || !*cell)
             continue; /* empty cell: nil */
         lua_rawgeti(L, RULES_S_KEYS, K_EXTRA + (lua_Integer)j);
-        if (rules_push_cell(L, ej->col_field[j], cell, &why) != 0)
-            lua_pushstring(L, cell); /* unreachable: checked in pass 1 */
+        if (rules_read_cell(L, f, cell, &c, &why) != 0)
+            push_str(L, cell); /* unreachable: checked in pass 1 */
+        else if (c.kind == RULES_CELL_OPTION)
+            lua_rawgeti(L, RULES_S_KEYS, ej->col_base[j] + 1 + c.i);
+        else
+            rules_push_read(L, f, &c);
         lua_rawset(L, -3);
     }
+}
+
+/* The sub-region's name, from the strings kept when it is the split
+ * row's own (rules_cases.c may build applications otherwise). */
+static void set_subregion(rules_eval_job *ej, const application *ap)
+{
+    lua_State *L = ej->job.r->L;
+    const inputs *in = ej->in;
+    lua_rawgeti(L, RULES_S_KEYS, K_SUB);
+    if (ap->subregion < in->n_split &&
+        in->split[ap->subregion].name == ap->subregion_name)
+        lua_rawgeti(L, RULES_S_KEYS,
+                    ej->sub_base + 1 + (lua_Integer)ap->subregion);
+    else
+        push_str(L, ap->subregion_name);
+    lua_rawset(L, -3);
 }
 
 void rules_push_app(rules_eval_job *ej, size_t a)
@@ -92,7 +141,7 @@ void rules_push_app(rules_eval_job *ej, size_t a)
     set_extras(ej, ap);
     set_str(L, K_ID, ap->id);
     set_str(L, K_ORG, ap->organisation);
-    set_str(L, K_SUB, ap->subregion_name);
+    set_subregion(ej, ap);
     set_str(L, K_TITLE, ap->title);
     set_str(L, K_ORG_TYPE, ap->org_type);
     set_num(L, K_REQ, (lua_Number)ap->requested / 100.0);
@@ -241,12 +290,11 @@ int rules_check_cells(rules_eval_job *ej)
         for (size_t j = 0; j < in->n_extra; j++) {
             const rules_field *f = ej->col_field[j];
             const char *cell = in->apps[a].extra[j], *why = "";
+            rules_cell c;
             if (!f || f->type == RULES_FIELD_TEXT || !cell || !*cell)
                 continue;
-            if (rules_push_cell(L, f, cell, &why) == 0) {
-                lua_pop(L, 1);
+            if (rules_read_cell(L, f, cell, &c, &why) == 0)
                 continue;
-            }
             report_cell(ej, &in->apps[a], j, cell, why);
             st = DIAG_DATA;
         }

@@ -3,8 +3,9 @@
  * see include/rules.h).
  *
  * The hot loop is per application: one app table (rules_app.c), then one
- * lua_pcall per rule function with functions taken from a table kept on
- * the stack, no string formatting unless something fails.  Everything
+ * lua_pcall that runs all its rule functions (eval_rules) with functions
+ * taken from a table kept on the stack, no string formatting unless
+ * something fails.  Everything
  * rank.c and plan.c need from Lua is computed here, once per application,
  * so no later step calls back into Lua. */
 #include <math.h>
@@ -156,25 +157,17 @@ static int check_failed(rules_eval_job *ej, size_t a, size_t c)
     return DIAG_OK;
 }
 
-/* Pushes funcs[slot], app and ctx, and calls the function. */
-static int call_rule(rules_eval_job *ej, lua_Integer slot, int nresults)
-{
-    lua_State *L = ej->job.r->L;
-    lua_rawgeti(L, RULES_S_FUNCS, slot);
-    lua_pushvalue(L, RULES_S_APP);
-    lua_pushvalue(L, RULES_S_CTX);
-    return rules_call(ej->job.r, 2, nresults, RULES_S_MSGH);
-}
+/* ---- what a rule returned ---------------------------------------------- */
 
-static int run_check(rules_eval_job *ej, size_t a, size_t c)
+/* Each of these reads the results of one call at the top of the stack,
+ * stores them or reports what is wrong with them, and pops them. */
+
+/* A check's two results: true, false[, reason], or anything else. */
+static int check_result(rules_eval_job *ej, size_t a, size_t c)
 {
     struct rules *r = ej->job.r;
     lua_State *L = r->L;
-    int st = call_rule(ej, (lua_Integer)c + 1, 2);
-    if (st != LUA_OK)
-        return rules_call_error(r, ej->job.d, st,
-                                "check '%s' for application %s",
-                                r->checks[c].id, ej->in->apps[a].id);
+    int st;
     if (lua_type(L, -2) == LUA_TBOOLEAN) {
         st = lua_toboolean(L, -2) ? DIAG_OK : check_failed(ej, a, c);
     } else {
@@ -200,18 +193,23 @@ static int32_t to_points(double p, double max, int32_t max_h)
     return h > max_h ? max_h : (int32_t)h;
 }
 
-static int run_criterion(rules_eval_job *ej, size_t a, size_t c)
+static void store_points(rules_eval_job *ej, size_t a, size_t c, double p)
+{
+    struct rules *r = ej->job.r;
+    int32_t pts = to_points(p, r->crit_max[c], r->criteria[c].max);
+    ej->out->points[a * r->cfg.n_criteria + c] = pts;
+    ej->out->score[a] += pts;
+}
+
+static int criterion_result(rules_eval_job *ej, size_t a, size_t c)
 {
     struct rules *r = ej->job.r;
     lua_State *L = r->L;
     lua_Integer slot = (lua_Integer)(r->cfg.n_checks + c) + 1;
     const char *id = r->criteria[c].id, *appid = ej->in->apps[a].id;
-    int st = call_rule(ej, slot, 1);
-    if (st != LUA_OK)
-        return rules_call_error(r, ej->job.d, st,
-                                "criterion '%s' for application %s", id, appid);
     double p = lua_tonumber(L, -1);
     char buf[32];
+    int st = DIAG_OK;
     if (lua_type(L, -1) != LUA_TNUMBER)
         st = rules_bad_result(ej, slot, "criterion", id, appid,
                               rules_a_type(L, -1, buf, sizeof buf),
@@ -220,29 +218,23 @@ static int run_criterion(rules_eval_job *ej, size_t a, size_t c)
         st = rules_bad_result(ej, slot, "criterion", id, appid,
                               isnan(p) ? "nan" : "an infinite number",
                               "a finite number");
-    else {
-        int32_t pts = to_points(p, r->crit_max[c], r->criteria[c].max);
-        ej->out->points[a * r->cfg.n_criteria + c] = pts;
-        ej->out->score[a] += pts;
-    }
+    else
+        store_points(ej, a, c, p);
     lua_pop(L, 1);
     return st;
 }
 
 /* rank() or tiebreak(): a number, stored as a ranking key.  Infinities
  * order fine; NaN compares with nothing, so it would break the sort. */
-static int run_key(rules_eval_job *ej, size_t a, int which, double *keys)
+static int key_result(rules_eval_job *ej, size_t a, int which, double *keys)
 {
     struct rules *r = ej->job.r;
     lua_State *L = r->L;
     const char *name = which == RULES_SLOT_RANK ? "rank" : "tiebreak";
     const char *appid = ej->in->apps[a].id;
     lua_Integer slot = rules_slot(r, which);
-    int st = call_rule(ej, slot, 1);
-    if (st != LUA_OK)
-        return rules_call_error(r, ej->job.d, st, "%s for application %s",
-                                name, appid);
     char buf[32];
+    int st = DIAG_OK;
     if (lua_type(L, -1) != LUA_TNUMBER)
         st = rules_bad_result(ej, slot, name, NULL, appid,
                               rules_a_type(L, -1, buf, sizeof buf),
@@ -254,6 +246,121 @@ static int run_key(rules_eval_job *ej, size_t a, int which, double *keys)
         keys[a] = lua_tonumber(L, -1);
     lua_pop(L, 1);
     return st;
+}
+
+/* ---- calling the rules of one application ------------------------------- */
+
+/* An application's rule functions, numbered 0..n_rules-1 in the order
+ * they run: the checks, the criteria, then rank and tiebreak when the
+ * file has them. */
+typedef enum { RULE_CHECK, RULE_CRITERION, RULE_RANK, RULE_TIEBREAK } rule_kind;
+
+typedef struct rule_ref {
+    rule_kind kind;
+    size_t index;       /* check or criterion index */
+    lua_Integer slot;   /* in the funcs table */
+} rule_ref;
+
+static rule_ref rule_at(const struct rules *r, size_t k)
+{
+    const rules_config *cfg = &r->cfg;
+    if (k < cfg->n_checks)
+        return (rule_ref){ RULE_CHECK, k, (lua_Integer)k + 1 };
+    if (k < cfg->n_checks + cfg->n_criteria)
+        return (rule_ref){ RULE_CRITERION, k - cfg->n_checks,
+                           (lua_Integer)k + 1 };
+    if (k == cfg->n_checks + cfg->n_criteria && cfg->has_rank)
+        return (rule_ref){ RULE_RANK, 0, rules_slot(r, RULES_SLOT_RANK) };
+    return (rule_ref){ RULE_TIEBREAK, 0, rules_slot(r, RULES_SLOT_TIEBREAK) };
+}
+
+/* Stores the results of a call when they are the usual ones (a check
+ * passed, a finite number of points, a key); 0 leaves them for the
+ * functions above, which also explain what is wrong. */
+static int store_usual(rules_eval_job *ej, size_t a, rule_ref rule)
+{
+    lua_State *L = ej->job.r->L;
+    if (rule.kind == RULE_CHECK)
+        return lua_type(L, -2) == LUA_TBOOLEAN && lua_toboolean(L, -2);
+    if (lua_type(L, -1) != LUA_TNUMBER)
+        return 0;
+    double v = lua_tonumber(L, -1);
+    if (rule.kind == RULE_CRITERION) {
+        if (!isfinite(v))
+            return 0;
+        store_points(ej, a, rule.index, v);
+    } else {
+        if (isnan(v))
+            return 0;
+        (rule.kind == RULE_RANK ? ej->out->rank : ej->out->tiebreak)[a] = v;
+    }
+    return 1;
+}
+
+/* Runs the current application's rules from ej->next on, as one
+ * protected call: a lua_pcall per rule function (a setjmp, and a fresh
+ * stack frame) cost more than many rules themselves.  Each function
+ * still gets a fresh instruction budget.  Arguments: funcs, app, ctx;
+ * upvalue 1: the job.  Returns 0 values when every rule was stored, or
+ * the results of rule ej->next when they need more than storing (a
+ * failed check, a wrong value).  After a Lua error, ej->next is the rule
+ * that raised it. */
+static int eval_rules(lua_State *L)
+{
+    rules_eval_job *ej = lua_touserdata(L, lua_upvalueindex(1));
+    struct rules *r = ej->job.r;
+    for (; ej->next < ej->n_rules; ej->next++) {
+        rule_ref rule = rule_at(r, ej->next);
+        int nresults = rule.kind == RULE_CHECK ? 2 : 1;
+        lua_rawgeti(L, 1, rule.slot);
+        lua_pushvalue(L, 2);
+        lua_pushvalue(L, 3);
+        rules_call_begin(r);
+        lua_call(L, 2, nresults);
+        if (!store_usual(ej, ej->cur_app, rule))
+            return nresults;
+        lua_settop(L, 3);
+    }
+    return 0;
+}
+
+/* Reports the Lua error of rule ej->next (its message at the top). */
+static int rule_call_error(rules_eval_job *ej, size_t a, int status)
+{
+    struct rules *r = ej->job.r;
+    rule_ref rule = rule_at(r, ej->next);
+    const char *appid = ej->in->apps[a].id;
+    switch (rule.kind) {
+    case RULE_CHECK:
+        return rules_call_error(r, ej->job.d, status,
+                                "check '%s' for application %s",
+                                r->checks[rule.index].id, appid);
+    case RULE_CRITERION:
+        return rules_call_error(r, ej->job.d, status,
+                                "criterion '%s' for application %s",
+                                r->criteria[rule.index].id, appid);
+    case RULE_RANK:
+        return rules_call_error(r, ej->job.d, status,
+                                "rank for application %s", appid);
+    default:
+        return rules_call_error(r, ej->job.d, status,
+                                "tiebreak for application %s", appid);
+    }
+}
+
+/* The results eval_rules left at the top (two values) for rule ej->next. */
+static int rule_result(rules_eval_job *ej, size_t a)
+{
+    lua_State *L = ej->job.r->L;
+    rule_ref rule = rule_at(ej->job.r, ej->next);
+    if (rule.kind == RULE_CHECK)
+        return check_result(ej, a, rule.index);
+    lua_pop(L, 1); /* nil: eval_rules returned one value */
+    if (rule.kind == RULE_CRITERION)
+        return criterion_result(ej, a, rule.index);
+    if (rule.kind == RULE_RANK)
+        return key_result(ej, a, RULES_SLOT_RANK, ej->out->rank);
+    return key_result(ej, a, RULES_SLOT_TIEBREAK, ej->out->tiebreak);
 }
 
 /* ---- one application, all applications ---------------------------------- */
@@ -269,42 +376,44 @@ static int rule_error(rules_eval_job *ej, size_t a, int st)
     return ej->out->n_errors >= ej->max_errors ? DIAG_DATA : DIAG_OK;
 }
 
-/* The optional functions, in a fixed order. */
-static int eval_hooks(rules_eval_job *ej, size_t a)
+/* Every rule of application a (its table at RULES_S_APP): eval_rules
+ * runs them, and is called again past each rule it hands back. */
+static int eval_rules_of(rules_eval_job *ej, size_t a)
 {
-    const rules_config *cfg = &ej->job.r->cfg;
+    lua_State *L = ej->job.r->L;
     int st = DIAG_OK;
-    if (cfg->has_rank &&
-        (st = run_key(ej, a, RULES_SLOT_RANK, ej->out->rank)) != DIAG_OK &&
-        (st = rule_error(ej, a, st)) != DIAG_OK)
-        return st;
-    if (cfg->has_tiebreak &&
-        (st = run_key(ej, a, RULES_SLOT_TIEBREAK, ej->out->tiebreak)) !=
-            DIAG_OK &&
-        (st = rule_error(ej, a, st)) != DIAG_OK)
-        return st;
-    if (cfg->has_schedule_fn &&
-        (st = rules_schedule_app(ej, a)) != DIAG_OK)
-        return rule_error(ej, a, st);
-    return DIAG_OK;
+    ej->cur_app = a;
+    ej->next = 0;
+    while (!st && ej->next < ej->n_rules) {
+        lua_pushvalue(L, RULES_S_DRIVER);
+        lua_pushvalue(L, RULES_S_FUNCS);
+        lua_pushvalue(L, RULES_S_APP);
+        lua_pushvalue(L, RULES_S_CTX);
+        int status = lua_pcall(L, 3, 2, RULES_S_MSGH);
+        if (status == LUA_OK && ej->next == ej->n_rules) {
+            lua_pop(L, 2);
+            break;
+        }
+        st = status != LUA_OK ? rule_call_error(ej, a, status)
+                              : rule_result(ej, a);
+        ej->next++;
+        if (st != DIAG_OK)
+            st = rule_error(ej, a, st);
+    }
+    return st;
 }
 
 static int eval_app(rules_eval_job *ej, size_t a)
 {
     struct rules *r = ej->job.r;
-    int st = DIAG_OK;
     ej->out->first_failure[a] = ej->out->n_failures;
     if (ej->out->first_due)
         ej->out->first_due[a] = ej->out->n_dues;
     rules_push_app(ej, a);
-    for (size_t c = 0; !st && c < r->cfg.n_checks; c++)
-        if ((st = run_check(ej, a, c)) != DIAG_OK)
-            st = rule_error(ej, a, st);
-    for (size_t c = 0; !st && c < r->cfg.n_criteria; c++)
-        if ((st = run_criterion(ej, a, c)) != DIAG_OK)
-            st = rule_error(ej, a, st);
-    if (!st)
-        st = eval_hooks(ej, a);
+    int st = eval_rules_of(ej, a);
+    if (!st && r->cfg.has_schedule_fn &&
+        (st = rules_schedule_app(ej, a)) != DIAG_OK)
+        st = rule_error(ej, a, st);
     lua_pop(r->L, 1);
     return st;
 }
@@ -334,8 +443,10 @@ static int eval_body(lua_State *L)
     lua_pushcfunction(L, rules_msgh);
     lua_rawgeti(L, LUA_REGISTRYINDEX, r->funcs_ref);
     rules_push_ctx(r, ej->in);
-    rules_push_keys(ej->in, L);
+    rules_push_keys(ej);
     lua_newtable(L); /* RULES_S_LABELS */
+    lua_pushlightuserdata(L, ej);
+    lua_pushcclosure(L, eval_rules, 1); /* RULES_S_DRIVER */
     size_t a = 0;
     while (a < ej->in->n_apps && ej->job.status == DIAG_OK) {
         if (r->progress && a % 4096 == 0)
@@ -358,13 +469,16 @@ int rules_evaluate_all(rules *r, const inputs *in, size_t max_errors,
     ej.in = in;
     ej.out = out;
     ej.max_errors = max_errors ? max_errors : 1;
+    ej.n_rules = r->cfg.n_checks + r->cfg.n_criteria +
+                 (r->cfg.has_rank ? 1 : 0) + (r->cfg.has_tiebreak ? 1 : 0);
     int st = DIAG_OK;
     size_t n_extra = in->n_extra ? in->n_extra : 1;
     size_t n_checks = r->cfg.n_checks ? r->cfg.n_checks : 1;
     ej.col_field = calloc(n_extra, sizeof *ej.col_field);
+    ej.col_base = calloc(n_extra, sizeof *ej.col_base);
     ej.label_copy = calloc(n_checks, sizeof *ej.label_copy);
     if (results_alloc(out, &r->cfg, in->n_apps) || !ej.col_field ||
-        !ej.label_copy)
+        !ej.col_base || !ej.label_copy)
         st = diag_add(d, DIAG_OSERR, "out of memory");
     if (st == DIAG_OK)
         st = rules_map_fields(&ej);
@@ -373,6 +487,7 @@ int rules_evaluate_all(rules *r, const inputs *in, size_t max_errors,
     if (st == DIAG_OK)
         st = rules_protect(&ej.job, eval_body);
     free(ej.col_field);
+    free(ej.col_base);
     free(ej.label_copy);
     rules_grades_free(&ej.grades);
     /* rule errors leave complete results, anything else none */

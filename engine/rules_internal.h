@@ -120,6 +120,11 @@ int rules_protect(rules_job *job, lua_CFunction body);
  * budget.  Returns the lua_pcall status. */
 int rules_call(struct rules *r, int nargs, int nresults, int msgh);
 
+/* What rules_call does before lua_pcall: a fresh instruction budget and
+ * memory flags.  For a protected C function that calls several rule
+ * functions with lua_call (rules_eval.c), before each of them. */
+void rules_call_begin(struct rules *r);
+
 /* Charges n instructions of work done in C (unseen by the count hook) to
  * the current call; raises the instruction-limit error, positioned at the
  * calling Lua line, when the budget is spent. */
@@ -205,9 +210,36 @@ int rules_cfg_allocate(struct rules *r, diag *d, int t, int funcs);
 
 /* ---- values of cells (rules_fields.c) --------------------------------- */
 
-/* Converts an extra column's cell per its declared field and pushes the
- * value (never called for ""), or returns -1 with *why completing
- * "\"value\" <why>" and pushes nothing. */
+/* A cell converted per its field, not yet pushed: the conversion is
+ * done once per application, apart from pushing (rules_app.c pushes
+ * options from strings it keeps). */
+typedef enum {
+    RULES_CELL_STRING,  /* s, len: text, or a date as written (trimmed) */
+    RULES_CELL_INTEGER, /* i */
+    RULES_CELL_NUMBER,  /* n */
+    RULES_CELL_BOOLEAN, /* i: 0 or 1 */
+    RULES_CELL_OPTION   /* i: index into the field's options */
+} rules_cell_kind;
+
+typedef struct rules_cell {
+    rules_cell_kind kind;
+    const char *s;
+    size_t len;
+    lua_Integer i;
+    lua_Number n;
+} rules_cell;
+
+/* Converts an extra column's cell per its declared field (f NULL: text;
+ * never called for ""), or returns -1 with *why completing "\"value\"
+ * <why>".  Leaves the stack as it was and raises no error. */
+int rules_read_cell(lua_State *L, const rules_field *f, const char *s,
+                    rules_cell *c, const char **why);
+
+/* Pushes the value of a converted cell. */
+void rules_push_read(lua_State *L, const rules_field *f, const rules_cell *c);
+
+/* Both: converts and pushes the value, or returns -1 (see above) and
+ * pushes nothing. */
 int rules_push_cell(lua_State *L, const rules_field *f, const char *s,
                     const char **why);
 
@@ -245,10 +277,16 @@ typedef struct rules_eval_job {
     const inputs *in;
     rules_results *out;
     const rules_field **col_field; /* per extra column, NULL: plain text */
+    lua_Integer *col_base;         /* per one-of column, its options in the
+                                      RULES_S_KEYS table (rules_app.c) */
+    lua_Integer sub_base;          /* the sub-region names in it */
     const char **label_copy;       /* per check, its label in out->pool */
     size_t fail_cap, due_cap, label_cap;
     rules_grades grades;
     size_t max_errors;             /* rule errors before stopping */
+    size_t n_rules;                /* rule functions per application */
+    size_t cur_app;                /* the application being evaluated */
+    size_t next;                   /* its next rule function to run */
     int closed;                    /* every offset of out is set */
 } rules_eval_job;
 
@@ -259,11 +297,12 @@ enum {
     RULES_S_CTX,      /* ctx */
     RULES_S_KEYS,     /* the app table's interned keys */
     RULES_S_LABELS,   /* instalment label -> index into out->labels */
+    RULES_S_DRIVER,   /* runs an application's rules (rules_eval.c) */
     RULES_S_APP       /* the current application's table */
 };
 
 /* The app and ctx tables, and the extra columns (rules_app.c). */
-void rules_push_keys(const inputs *in, lua_State *L);
+void rules_push_keys(rules_eval_job *ej);  /* also sets the bases below */
 void rules_push_app(rules_eval_job *ej, size_t a);
 int rules_map_fields(rules_eval_job *ej);   /* fields -> extra columns */
 int rules_check_cells(rules_eval_job *ej);  /* every typed cell converts */

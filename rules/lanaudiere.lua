@@ -33,6 +33,22 @@ local PART_MAX = 80                 -- FQIS pays at most 80 % of eligible costs
 local DUREE_MIN, DUREE_MAX = 6, 36  -- months
 local RESERVE = 0.05                -- regional reserve, share of the envelope
 
+-- Points by people in poverty reached (criterion personnes_rejointes).
+local POINTS_PERSONNES = {
+  { min = 300, points = 20 },
+  { min = 150, points = 15 },
+  { min = 75, points = 10 },
+  { min = 30, points = 5 },
+}
+
+-- Points by cost per person reached, in dollars (criterion realisme_budget).
+local POINTS_COUT_PAR_PERSONNE = {
+  { max = 1000, points = 10 },
+  { max = 2000, points = 7 },
+  { max = 4000, points = 4 },
+  { points = 1 },
+}
+
 return {
   program = "Alliance pour la solidarité Lanaudière 2024-2029",
 
@@ -125,12 +141,7 @@ return {
       label = "Personnes en situation de pauvreté rejointes",
       max = 20,
       score = function(app)
-        return A.points_by_table(app.personnes_rejointes, {
-          { min = 300, points = 20 },
-          { min = 150, points = 15 },
-          { min = 75, points = 10 },
-          { min = 30, points = 5 },
-        })
+        return A.points_by_table(app.personnes_rejointes, POINTS_PERSONNES)
       end,
     },
     {
@@ -171,12 +182,8 @@ return {
         local personnes = app.personnes_rejointes
         local par_personne = 0
         if personnes ~= nil and personnes > 0 then
-          par_personne = A.points_by_table(app.total_cost / personnes, {
-            { max = 1000, points = 10 },
-            { max = 2000, points = 7 },
-            { max = 4000, points = 4 },
-            { points = 1 },
-          })
+          par_personne = A.points_by_table(app.total_cost / personnes,
+                                           POINTS_COUT_PAR_PERSONNE)
         end
         return A.with_grades(app, "realisme_budget", par_personne, 0.6)
       end,

@@ -53,6 +53,23 @@ local TYPES_ADMISSIBLES = {
 local PART_MAX = 80             -- FQIS pays at most 80 % of eligible costs
 local DUREE_MIN, DUREE_MAX = 6, 36  -- months
 
+-- Points by people in poverty reached (criterion personnes_rejointes).
+local POINTS_PERSONNES = {
+  { min = 400, points = 20 },
+  { min = 200, points = 16 },
+  { min = 100, points = 12 },
+  { min = 50, points = 8 },
+  { min = 20, points = 4 },
+}
+
+-- Points by cost per person reached, in dollars (criterion realisme_budget).
+local POINTS_COUT_PAR_PERSONNE = {
+  { max = 750, points = 10 },
+  { max = 1500, points = 8 },
+  { max = 3000, points = 5 },
+  { max = 6000, points = 2 },
+}
+
 return {
   program = "Alliance pour la solidarité Montérégie 2024-2029",
 
@@ -151,13 +168,7 @@ return {
       label = "Personnes en situation de pauvreté rejointes",
       max = 20,
       score = function(app)
-        return A.points_by_table(app.personnes_rejointes, {
-          { min = 400, points = 20 },
-          { min = 200, points = 16 },
-          { min = 100, points = 12 },
-          { min = 50, points = 8 },
-          { min = 20, points = 4 },
-        })
+        return A.points_by_table(app.personnes_rejointes, POINTS_PERSONNES)
       end,
     },
     {
@@ -198,12 +209,8 @@ return {
       score = function(app)
         local personnes = app.personnes_rejointes
         if personnes == nil or personnes <= 0 then return 0 end
-        return A.points_by_table(app.total_cost / personnes, {
-          { max = 750, points = 10 },
-          { max = 1500, points = 8 },
-          { max = 3000, points = 5 },
-          { max = 6000, points = 2 },
-        })
+        return A.points_by_table(app.total_cost / personnes,
+                                 POINTS_COUT_PAR_PERSONNE)
       end,
     },
     {

@@ -10,9 +10,18 @@ local A = {}
 
 -- true when value is one of the list's items (exact comparison).
 --   A.one_of(app.org_type, { "obnl", "cooperative" })
+-- Rules call this on every application, and in the sandbox each call of a
+-- C function (ipairs' iterator, type) costs more than several VM
+-- instructions: the loop indexes the list itself. Same items in the same
+-- order as ipairs, same == (metamethods included); a list that cannot be
+-- indexed (nil) raises "attempt to index a nil value (local 'list')" here.
 function A.one_of(value, list)
-  for _, item in ipairs(list) do
+  local i = 1
+  local item = list[1]
+  while item ~= nil do
     if item == value then return true end
+    i = i + 1
+    item = list[i]
   end
   return false
 end
@@ -41,9 +50,25 @@ local function percent(share)
   return (string.format("%.1f %%", share * 100):gsub("%.", ","))
 end
 
-local function dollars(cents)
+local function grouped_dollars(cents)
   local units = tostring(cents // 100):reverse():gsub("(%d%d%d)", "%1 ")
   return string.format("%s,%02d $", units:reverse():gsub("^ ", ""), cents % 100)
+end
+
+-- The same text for whole cents up to a billion dollars, in one format:
+-- a failing check builds its reason on every application it refuses.
+local function dollars(cents)
+  if math.type(cents) ~= "integer" or cents < 0 or cents >= 100000000000 then
+    return grouped_dollars(cents)
+  end
+  local u, c = cents // 100, cents % 100
+  if u < 1000 then
+    return string.format("%d,%02d $", u, c)
+  elseif u < 1000000 then
+    return string.format("%d %03d,%02d $", u // 1000, u % 1000, c)
+  end
+  return string.format("%d %03d %03d,%02d $", u // 1000000, u // 1000 % 1000,
+                       u % 1000, c)
 end
 
 local function is_leap(y)
@@ -61,12 +86,11 @@ end
 -- project starting 2024-04-01 ends 2025-03-31; 2024-01-31 + 1 month ends
 -- 2024-02-28). nil when app.start or app.months is missing.
 -- "YYYY-MM-DD" strings compare correctly with < and >.
-function A.end_date(app)
-  if app.start == nil or app.months == nil then return nil end
-  local y, m, d = app.start:match("^(%d%d%d%d)-(%d%d)-(%d%d)$")
+local function compute_end_date(start, months)
+  local y, m, d = start:match("^(%d%d%d%d)-(%d%d)-(%d%d)$")
   if not y then return nil end
   y, m, d = tonumber(y), tonumber(m), tonumber(d)
-  local months = (m - 1) + app.months
+  months = (m - 1) + months
   y, m = y + months // 12, months % 12 + 1
   d = math.min(d, days_in_month(y, m)) - 1
   if d == 0 then                       -- the day before the 1st
@@ -75,6 +99,36 @@ function A.end_date(app)
     d = days_in_month(y, m)
   end
   return string.format("%04d-%02d-%02d", y, m, d)
+end
+
+-- end_date runs on every application (A.within_program), and computing it
+-- (a match, three tonumber, a format) costs more than the rest of a check.
+-- The end depends only on start and months, and a program has few distinct
+-- pairs, so each pair is computed once and kept in ENDS[start][months].
+-- Only a string start and an integer months are kept (those are values: a
+-- table could change under the cache); the cache starts afresh after
+-- MAX_ENDS pairs, so unusual inputs cannot make it grow without bound.
+local ENDS, n_ends, MAX_ENDS = {}, 0, 65536
+
+function A.end_date(app)
+  local start, months = app.start, app.months
+  if start == nil or months == nil then return nil end
+  local by_months = ENDS[start]
+  local last = by_months and by_months[months]
+  if last ~= nil then return last end
+  last = compute_end_date(start, months)
+  if last == nil or type(start) ~= "string"
+      or math.type(months) ~= "integer" then
+    return last
+  end
+  if n_ends == MAX_ENDS then ENDS, n_ends, by_months = {}, 0, nil end
+  if by_months == nil then
+    by_months = {}
+    ENDS[start] = by_months
+  end
+  by_months[months] = last
+  n_ends = n_ends + 1
+  return last
 end
 
 -- Linear points: 0 at lo, max_points at hi, clamped outside; lo > hi scores
@@ -94,11 +148,15 @@ end
 --                               { min = 100, points = 12 } })
 function A.points_by_table(value, rows)
   if value == nil then return 0 end
-  for _, row in ipairs(rows) do
-    if (row.min == nil or value >= row.min)
-        and (row.max == nil or value <= row.max) then
+  local i = 1
+  local row = rows[1]
+  while row ~= nil do   -- as ipairs, without a C call per row (see one_of)
+    local min, max = row.min, row.max
+    if (min == nil or value >= min) and (max == nil or value <= max) then
       return row.points
     end
+    i = i + 1
+    row = rows[i]
   end
   return 0
 end
