@@ -154,9 +154,11 @@ void report_set_cap(report_sheet *s, lxw_col_t col, double cap)
  * make the whole workbook unreadable. */
 static char *xml_clean(const char *text, size_t len, int *oom)
 {
-    size_t i = 0, n, o = 0;
-    while (i < len && (n = csvread_char_len(text + i, len - i)) != 0)
-        i += n;
+    size_t i = 0, n = 1, o = 0;
+    /* ASCII is always one whole character: only the rest needs a look */
+    while (i < len && ((unsigned char)text[i] < 0x80 ||
+                       (n = csvread_char_len(text + i, len - i)) != 0))
+        i += (unsigned char)text[i] < 0x80 ? 1 : n;
     if (i == len)
         return NULL;
     char *out = malloc(3 * len + 1);
@@ -176,9 +178,8 @@ static char *xml_clean(const char *text, size_t len, int *oom)
 /* Text cells only: never worksheet_write_formula, so "=1+1" stays text.
  * Longer than Excel allows: cut between two characters. */
 static void text_cell(report_sheet *s, lxw_row_t r, lxw_col_t col,
-                      const char *text, lxw_format *f)
+                      const char *text, size_t len, lxw_format *f)
 {
-    size_t len = strlen(text);
     if (len == 0) {
         if (f)
             report_keep(s->c, worksheet_write_blank(s->ws, r, col, f));
@@ -202,25 +203,36 @@ static void text_cell(report_sheet *s, lxw_row_t r, lxw_col_t col,
     free(cut);
 }
 
-void rx_text_free(report_sheet *s, lxw_row_t r, lxw_col_t col,
-                  const char *text, lxw_format *f)
+static void text_of_len(report_sheet *s, lxw_row_t r, lxw_col_t col,
+                        const char *text, size_t len, lxw_format *f)
 {
     int oom = 0;
-    char *clean = xml_clean(text, strlen(text), &oom);
+    char *clean = xml_clean(text, len, &oom);
     if (oom)
         s->c->oom = 1;
     else
-        text_cell(s, r, col, clean ? clean : text, f);
+        text_cell(s, r, col, clean ? clean : text, clean ? strlen(clean) : len, f);
     free(clean);
+}
+
+void rx_text_free(report_sheet *s, lxw_row_t r, lxw_col_t col,
+                  const char *text, lxw_format *f)
+{
+    text_of_len(s, r, col, text, strlen(text), f);
 }
 
 void rx_text(report_sheet *s, lxw_row_t r, lxw_col_t col, const char *text,
              lxw_format *f)
 {
-    size_t widest;
-    text_chars(text, &widest);
-    widen(s, col, (double)widest);
-    rx_text_free(s, r, col, text, f);
+    size_t widest, len = strlen(text);
+    /* Characters are never more than bytes: a text no longer than the
+     * column is wide, or a column at its cap, cannot widen it. */
+    if (col < s->n_cols && s->width[col] < s->cap[col] &&
+        (double)len > s->width[col]) {
+        text_chars(text, &widest);
+        widen(s, col, (double)widest);
+    }
+    text_of_len(s, r, col, text, len, f);
 }
 
 static double money_width(int64_t cents)
@@ -230,20 +242,31 @@ static double money_width(int64_t cents)
 }
 
 
+/* Characters of v in decimal, its sign included (what "%lld" prints,
+ * counted without printf: this runs for every number of the workbook). */
+static size_t int_chars(int64_t v)
+{
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    size_t n = v < 0 ? 2 : 1;
+    for (; u >= 10; u /= 10)
+        n++;
+    return n;
+}
+
 /* A value in cells' units: money in cents and points in hundredths
- * become dollars and points; counts stay. */
+ * become dollars and points ("%.2f": the units, the point, two
+ * digits); counts stay. */
 static double scaled(report_kind kind, int64_t v, double *width)
 {
-    char buf[32];
     if (kind == RK_MONEY) {
         *width = money_width(v);
         return (double)v / 100.0;
     }
     if (kind == RK_POINTS) {
-        *width = snprintf(buf, sizeof buf, "%.2f", (double)v / 100);
+        *width = (double)(int_chars(v / 100) + (v < 0 && v > -100) + 3);
         return (double)v / 100.0;
     }
-    *width = snprintf(buf, sizeof buf, "%lld", (long long)v);
+    *width = (double)int_chars(v);
     return (double)v;
 }
 
