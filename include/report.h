@@ -12,8 +12,10 @@
  *   Versements    every instalment, by sub-region and project, its amount
  *                 in its fiscal year's column; SUBTOTAL per sub-region and
  *                 for the region
- *   Non retenues  below-threshold and ineligible applications with every
- *                 failed check
+ *   Non retenues  below-threshold and ineligible applications, with one
+ *                 column of reasons: every failed check by its label, a
+ *                 plan outside the program, or the score under the
+ *                 threshold
  *   Paramètres    rule file and input files with their SHA-256, engine
  *                 version, threshold, criteria grid, checks, instalments
  *

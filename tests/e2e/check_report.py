@@ -10,7 +10,8 @@ statuses, one fill colour per status) and its SUM totals, formula and
 cached value, against decisions.csv and summary.csv; Versements: every
 instalment in its fiscal year's column with its date, SUBTOTAL per
 sub-region and for the region equal to summary.csv; Non retenues: every
-below-threshold and ineligible application with its failed checks;
+below-threshold and ineligible application with its failed checks (by
+label) and its other reasons in one column;
 Sommaire's figures; Paramètres' SHA-256 against the files; frozen header,
 autofilter, print setup; no formula but the report's own sums; document
 properties, zip entry dates (deterministic) and well-formed XML parts. --epoch: the run clock
@@ -35,7 +36,7 @@ LABELS = {
            "ranking": "Classement — ", "total_of": "Total — ", "total": "Total",
            "id": "Dossier", "org": "Organisme", "status": "Statut", "rank": "Rang",
            "requested": "Montant demandé", "granted": "Montant accordé",
-           "checks": "Vérifications échouées", "subregion": "Sous-région",
+           "reasons": "Motifs", "subregion": "Sous-région",
            "envelope": "Enveloppe", "unspent": "Non dépensé", "due": "Date prévue",
            "committed": "Engagé (appels précédents)",
            "fy": "Exercice financier", "no": "N°", "run_id": "Identifiant du traitement",
@@ -46,7 +47,7 @@ LABELS = {
     "en": {"sheets": ("Summary", "Disbursements", "Not retained", "Parameters"),
            "ranking": "Ranking — ", "total_of": "Total — ", "total": "Total",
            "id": "Application", "org": "Organisation", "status": "Status", "rank": "Rank",
-           "requested": "Requested", "granted": "Granted", "checks": "Failed checks",
+           "requested": "Requested", "granted": "Granted", "reasons": "Reasons",
            "subregion": "Sub-region", "envelope": "Envelope", "unspent": "Unspent",
            "committed": "Committed in earlier calls",
            "due": "Due date", "fy": "Fiscal year", "no": "No.", "run_id": "Run identifier",
@@ -264,16 +265,22 @@ def check_schedule(ws, wsv, run, L):
 
 
 def check_rejected(ws, run, L, check_labels):
+    """One column of reasons: each failed check by its label, and every
+    other reason of decisions.csv word for word."""
     cols = header_columns(ws, 2)
+    expect(len(cols) == 8, f"{ws.title}: columns {list(cols)}")
     ids = []
     for r in range(3, ws.max_row + 1):
         app = run.decisions[ws.cell(r, cols[L["id"]]).value]
         expect(app["status"] in ("below_threshold", "ineligible"), f"{app['id']} is {app['status']}")
-        failed = ws.cell(r, cols[L["checks"]]).value or ""
+        text = ws.cell(r, cols[L["reasons"]]).value or ""
+        expect(text, f"{app['id']}: no reason")
         for part in app["reasons"].split("; "):
             check_id = part.split(":")[0]
             if check_id in check_labels:
-                expect(check_labels[check_id] in failed, f"{app['id']}: {check_id} not listed")
+                expect(check_labels[check_id] in text, f"{app['id']}: {check_id} not listed")
+            else:
+                expect(part in text, f"{app['id']}: reason {part!r} missing")
         ids.append(app["id"])
     check_print_setup(ws, 2)
     return ids
