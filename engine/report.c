@@ -198,10 +198,12 @@ static int write_workbook(report_ctx *c, const char *path)
     if (report_formats_init(c) != 0 || write_sheets(c) != 0) {
         lxw_workbook_free(c->wb); /* frees without writing anything */
         c->wb = NULL;
+        report_stream_bufs_free(c, 0);
         return -1;
     }
     lxw_error e = workbook_close(c->wb);
     c->wb = NULL;
+    report_stream_bufs_free(c, e == LXW_NO_ERROR);
     report_keep(c, e);
     return c->err == LXW_NO_ERROR ? 0 : -1;
 }

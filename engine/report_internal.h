@@ -82,6 +82,8 @@ typedef struct report_ctx {
     lxw_error err;           /* first libxlsxwriter error, LXW_NO_ERROR */
     int oom;                 /* an allocation of ours failed */
     char *reasons;           /* OUTPUT_REASONS_MAX bytes of scratch */
+    /* buffers of the sheets' temporary files (report_cells.c) */
+    struct report_stream_buf *stream_bufs;
     /* Applications in sheet order: by sub-region, then those on the
      * sub-region's sheet by rank, then below threshold by score, then
      * ineligible, ties by id. */
@@ -115,6 +117,9 @@ void report_clean_text(const char *s, char *out, size_t max, int hf);
 
 /* report_cells.c */
 int report_formats_init(report_ctx *c);
+/* closed: workbook_close succeeded (libxlsxwriter closed every sheet's
+ * temporary file). */
+void report_stream_bufs_free(report_ctx *c, int closed);
 int report_sheet_open(report_sheet *s, report_ctx *c, const char *name,
                       lxw_col_t n_cols);
 int report_sheet_close(report_sheet *s, long header_row);
