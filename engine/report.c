@@ -136,6 +136,35 @@ static int build_order(report_ctx *c)
     return 0;
 }
 
+/* The sheets visit the applications in rank order, far from the order
+ * they were loaded in, so each row's application, decision, points and
+ * strings were cache misses: a fifth of the sheets' time at 100 000
+ * applications (perf: the first load of each, in app_row and strlen).
+ * Row i + AHEAD's records are asked for now, and its strings, whose
+ * addresses are in those records, half-way there. */
+#define PREFETCH_AHEAD 8
+#define PREFETCH REPORT_PREFETCH
+
+void report_prefetch(const report_ctx *c, size_t i, size_t end)
+{
+    const output_data *o = c->o;
+    if (i + PREFETCH_AHEAD < end) {
+        size_t a = c->order[i + PREFETCH_AHEAD];
+        PREFETCH(&o->in->apps[a]);
+        PREFETCH(&o->in->apps[a].extra);
+        PREFETCH(&o->alloc->decisions[a]);
+        PREFETCH(&o->res->score[a]);
+        PREFETCH(&o->res->points[a * o->cfg->n_criteria]);
+        PREFETCH(&o->res->first_failure[a]);
+    }
+    if (i + PREFETCH_AHEAD / 2 < end) {
+        const application *app = &o->in->apps[c->order[i + PREFETCH_AHEAD / 2]];
+        PREFETCH(app->id);
+        PREFETCH(app->organisation);
+        PREFETCH(app->title);
+    }
+}
+
 int64_t report_requested(const report_ctx *c, size_t sub)
 {
     int64_t sum = 0;

@@ -168,6 +168,14 @@ int report_params(report_ctx *c);
 int report_hashes_compute(report_ctx *c, diag *d);
 
 /* Helpers shared by the sheets. */
+/* A hint to the caches, where the compiler has one. */
+#if defined(__GNUC__)
+#define REPORT_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define REPORT_PREFETCH(p) ((void)(p))
+#endif
+/* Hints the caches about c->order[i + a few] (rows up to end). */
+void report_prefetch(const report_ctx *c, size_t i, size_t end);
 int64_t report_requested(const report_ctx *c, size_t sub);
 const char *report_instalment_label(const report_ctx *c,
                                     const disbursement *ds);

@@ -127,6 +127,7 @@ int report_ranking(report_ctx *c, size_t sub)
     int64_t sums[2] = {0, 0};
     for (size_t i = c->ranked_first[sub]; i < c->rejected_first[sub]; i++, r++) {
         size_t a = c->order[i];
+        report_prefetch(c, i, c->rejected_first[sub]);
         app_row(&s, r, a, &k);
         sums[0] += c->o->in->apps[a].requested;
         sums[1] += c->o->alloc->decisions[a].granted;

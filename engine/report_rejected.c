@@ -124,8 +124,10 @@ int report_rejected(report_ctx *c)
     header(&s, 1);
     lxw_row_t r = 2;
     for (size_t sub = 0; sub < c->o->env->n_sub; sub++)
-        for (size_t i = c->rejected_first[sub]; i < c->ranked_first[sub + 1]; i++)
+        for (size_t i = c->rejected_first[sub]; i < c->ranked_first[sub + 1]; i++) {
+            report_prefetch(c, i, c->ranked_first[sub + 1]);
             app_row(&s, r++, c->order[i]);
+        }
     report_keep(c, worksheet_autofilter(s.ws, 1, 0, r > 2 ? r - 1 : 1, N_COLS - 1));
     return report_sheet_close(&s, 1);
 }
