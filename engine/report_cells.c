@@ -348,7 +348,8 @@ void rx_sum_row(report_sheet *s, lxw_row_t r, lxw_col_t col, lxw_col_t first,
     sum_range(s, r, col, range, kind, value, f);
 }
 
-/* Lines a wrapped label needs at a column width. Words do not fill lines
+/* Lines a wrapped cell needs at its column's width (the cap: a wrapped
+ * column is as wide as its cap, plus a margin). Words do not fill lines
  * exactly, but letters are narrower than the width unit (a digit): the
  * two roughly cancel out. */
 static size_t line_count(size_t chars, double cap)
@@ -357,12 +358,24 @@ static size_t line_count(size_t chars, double cap)
     return (double)lines * cap < (double)chars ? lines + 1 : (lines ? lines : 1);
 }
 
-/* Only header rows get a height. Data rows have none: Excel and
- * LibreOffice fit a row without a stored height to its wrapped text when
- * they open the file (ECMA-376 row@customHeight), better than any guess
- * of ours, and ht="45" customHeight="1" on 100 000 rows cost 2.5 MB of
- * XML and a call per row. */
-static void header_lines(report_sheet *s, lxw_row_t r, size_t lines)
+size_t report_text_lines(const report_sheet *s, lxw_col_t col, const char *text)
+{
+    double cap = col < s->n_cols ? s->cap[col] : DEFAULT_CAP;
+    size_t lines = 0, line = 0;
+    for (const char *p = text;; p++) {
+        if (*p == '\n' || !*p) {
+            lines += line_count(line, cap);
+            line = 0;
+            if (!*p)
+                break;
+        } else if (((unsigned char)*p & 0xC0) != 0x80) {
+            line++;
+        }
+    }
+    return lines;
+}
+
+void rx_row_lines(report_sheet *s, lxw_row_t r, size_t lines)
 {
     if (lines <= 1)
         return;
@@ -407,7 +420,7 @@ void rx_header(report_sheet *s, lxw_row_t r, const char *const *labels,
             l = line_count(chars, s->width[col]);
         lines = l > lines ? l : lines;
     }
-    header_lines(s, r, lines);
+    rx_row_lines(s, r, lines);
     for (lxw_col_t col = 0; col < n; col++)
         report_keep(s->c, worksheet_write_string(s->ws, r, col, labels[col],
                                                  s->c->f.header));

@@ -156,6 +156,10 @@ void rx_header(report_sheet *s, lxw_row_t r, const char *const *labels,
                lxw_col_t n);
 /* Keeps the first libxlsxwriter error. */
 void report_keep(report_ctx *c, lxw_error e);
+/* Row height for the longest wrapped text of a row. */
+void rx_row_lines(report_sheet *s, lxw_row_t r, size_t lines);
+size_t report_text_lines(const report_sheet *s, lxw_col_t col,
+                         const char *text);
 
 /* Sheets. Each returns 0 or -1; the reason is in c->err or c->oom. */
 int report_summary(report_ctx *c);

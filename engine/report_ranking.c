@@ -45,6 +45,19 @@ static int header_row(report_sheet *s, lxw_row_t r, const ranking_cols *k)
     return 0;
 }
 
+/* Wrapped columns: the tallest decides the row's height. */
+static size_t row_lines(const report_sheet *s, const ranking_cols *k,
+                        const application *app, const char *justification)
+{
+    size_t lines = report_text_lines(s, 2, app->organisation);
+    size_t more[3] = {report_text_lines(s, 3, app->title),
+                      report_text_lines(s, k->reasons, s->c->reasons),
+                      report_text_lines(s, k->justification, justification)};
+    for (int i = 0; i < 3; i++)
+        lines = more[i] > lines ? more[i] : lines;
+    return lines;
+}
+
 static void app_row(report_sheet *s, lxw_row_t r, size_t a,
                     const ranking_cols *k)
 {
@@ -55,6 +68,7 @@ static void app_row(report_sheet *s, lxw_row_t r, size_t a,
     lxw_format **f = c->f.cell[dec->status < RS_PLAIN ? dec->status : RS_PLAIN];
     const char *just = dec->override_justification ? dec->override_justification : "";
     output_reasons(o, a, c->reasons, REPORT_REASONS_MAX);
+    rx_row_lines(s, r, row_lines(s, k, app, just));
     if (dec->rank > 0)
         rx_int(s, r, 0, dec->rank, f[RK_INT]);
     else

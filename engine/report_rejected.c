@@ -84,6 +84,12 @@ static void app_row(report_sheet *s, lxw_row_t r, size_t a)
     const decision *dec = &o->alloc->decisions[a];
     lxw_format **f = c->f.cell[dec->status < RS_PLAIN ? dec->status : RS_PLAIN];
     reasons(c, a, c->reasons, REPORT_REASONS_MAX);
+    size_t lines[3] = {report_text_lines(s, 2, app->organisation),
+                       report_text_lines(s, 3, app->title),
+                       report_text_lines(s, COL_REASONS, c->reasons)};
+    for (int i = 1; i < 3; i++)
+        lines[0] = lines[i] > lines[0] ? lines[i] : lines[0];
+    rx_row_lines(s, r, lines[0]);
     rx_text(s, r, 0, app->subregion_name, f[RK_TEXT]);
     rx_text(s, r, 1, app->id, f[RK_TEXT]);
     rx_text(s, r, 2, app->organisation, f[RK_WRAP]);
