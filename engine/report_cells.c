@@ -74,6 +74,11 @@ static int styled_formats(report_ctx *c)
             if (st < RS_PLAIN)
                 format_set_bg_color(f->cell[st][k], status_fill[st]);
         }
+    for (int st = 0; st < RS_PLAIN; st++) {
+        if (!(f->fill[st] = new_format(c)))
+            return -1;
+        format_set_bg_color(f->fill[st], status_fill[st]);
+    }
     for (int k = 0; k < RK_N_KINDS; k++) {
         if (!(f->total[k] = kind_new(c, (report_kind)k)))
             return -1;
@@ -233,6 +238,38 @@ void rx_text(report_sheet *s, lxw_row_t r, lxw_col_t col, const char *text,
         widen(s, col, (double)widest);
     }
     text_of_len(s, r, col, text, len, f);
+}
+
+void rx_text_some(report_sheet *s, lxw_row_t r, lxw_col_t col,
+                  const char *text, lxw_format *f)
+{
+    if (*text)
+        rx_text(s, r, col, text, f);
+}
+
+/* One conditional format per status: the whole row in the status's fill
+ * where the status column says so. The cells written carry the same fill
+ * in their own format (a reader without conditional formats still shows
+ * it); the empty ones, left out, get it from here. */
+void rx_status_fills(report_sheet *s, lxw_row_t first, lxw_row_t last,
+                     lxw_col_t status_col, unsigned statuses)
+{
+    char ref[LXW_MAX_CELL_NAME_LENGTH], formula[128];
+    lxw_rowcol_to_cell_abs(ref, first, status_col, 0, 1);
+    for (int st = 0; st < DECISION_N_STATUSES; st++) {
+        if (!(statuses >> st & 1u))
+            continue;
+        /* our own labels, none with a quote */
+        snprintf(formula, sizeof formula, "=%s=\"%s\"", ref,
+                 report_status_text(s->c, (decision_status)st));
+        lxw_conditional_format cf;
+        memset(&cf, 0, sizeof cf);
+        cf.type = LXW_CONDITIONAL_TYPE_FORMULA;
+        cf.value_string = formula;
+        cf.format = s->c->f.fill[st];
+        report_keep(s->c, worksheet_conditional_format_range(
+                              s->ws, first, 0, last, (lxw_col_t)(s->n_cols - 1), &cf));
+    }
 }
 
 static double money_width(int64_t cents)

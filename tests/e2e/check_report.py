@@ -182,7 +182,7 @@ def check_ranking(ws, wsv, name, run, L, fills):
     last = ws.max_row
     expect(ws.cell(last, 1).value == L["total"], f"{ws.title}: no total row")
     status_of = {v: k for k, v in L["statuses"].items()}
-    ids, requested, granted = [], 0, 0
+    ids, requested, granted, present = [], 0, 0, set()
     for r in range(3, last):
         app = run.decisions.get(ws.cell(r, cols[L["id"]]).value)
         expect(app is not None and app["subregion"] == name, f"{ws.title} row {r}: unknown application")
@@ -200,6 +200,7 @@ def check_ranking(ws, wsv, name, run, L, fills):
         expect("#,##0.00" in money and "$" in money and "C0C" in money, f"money format {money!r}")
         fill = ws.cell(r, cols[L["id"]]).fill.fgColor.rgb
         expect(fills.setdefault(status, fill) == fill, f"{app['id']}: {status} in another colour")
+        present.add(status)
         ids.append(app["id"])
         requested += cents(app["requested"])
         granted += got
@@ -213,10 +214,30 @@ def check_ranking(ws, wsv, name, run, L, fills):
     expect(granted == want, f"{name}: sheet grants {granted}, summary.csv {want}")
     expect(ws.auto_filter.ref == f"A2:{get_column_letter(ws.max_column)}{last - 1}",
            f"{ws.title}: autofilter {ws.auto_filter.ref}")
+    check_status_fills(ws, last, cols[L["status"]], L, {st: fills[st] for st in present})
     expect(all(ws.column_dimensions[get_column_letter(c)].width for c in range(1, ws.max_column + 1)),
            f"{ws.title}: a column without a width")
     check_print_setup(ws, 2)
     return ids
+
+
+def check_status_fills(ws, last, status_col, L, fills):
+    """Empty cells are left out of the rows; a conditional format per
+    status present (fills: status -> the cells' colour) gives them the
+    row's fill."""
+    if last == 3:
+        return
+    want_range = f"A3:{get_column_letter(ws.max_column)}{last - 1}"
+    rules = {}
+    for cf in ws.conditional_formatting:
+        expect(str(cf.sqref) == want_range, f"{ws.title}: conditional format on {cf.sqref}")
+        for rule in cf.rules:
+            rules[tuple(rule.formula)] = rule.dxf.fill.bgColor.rgb
+    ref = f"${get_column_letter(status_col)}3"
+    for status, fill in fills.items():
+        formula = (f'{ref}="{L["statuses"][status]}"',)
+        expect(rules.get(formula) == fill,
+               f"{ws.title}: {status} rows filled by {rules.get(formula)}, cells {fill}")
 
 
 def subtotal_formula(ws, row, col, first, last):
