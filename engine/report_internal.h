@@ -38,7 +38,7 @@ typedef enum report_label {
     RL_RANK, RL_ID, RL_ORGANISATION, RL_TITLE, RL_SCORE, RL_STATUS,
     RL_REASONS, RL_JUSTIFICATION, RL_RANKING_OF,
     RL_INSTALMENT_NO, RL_INSTALMENT, RL_DUE_DATE, RL_SCHEDULE_TITLE,
-    RL_TOTAL_OF, RL_REJECTED_TITLE, RL_FAILED_CHECKS,
+    RL_TOTAL_OF, RL_REJECTED_TITLE,
     RL_PARAMS_TITLE, RL_RULE_FILE, RL_FILE, RL_SHA256, RL_ENGINE_VERSION,
     RL_XLSXWRITER_VERSION, RL_INPUT_FILE, RL_FILES, RL_ROLE, RL_THRESHOLD, RL_ON_OVERFLOW,
     RL_MIN_PARTIAL, RL_GRID, RL_CRITERION, RL_LABEL, RL_MAX_POINTS,
@@ -63,6 +63,7 @@ typedef struct report_formats {
     lxw_format *count_left, *points_left, *money_left; /* in a text column */
     lxw_format *cell[RS_N][RK_N_KINDS];
     lxw_format *total[RK_N_KINDS];  /* bold, top border */
+    lxw_format *fill[DECISION_N_STATUSES]; /* conditional formats' fills */
 } report_formats;
 
 typedef struct report_hashes {
@@ -82,6 +83,8 @@ typedef struct report_ctx {
     lxw_error err;           /* first libxlsxwriter error, LXW_NO_ERROR */
     int oom;                 /* an allocation of ours failed */
     char *reasons;           /* OUTPUT_REASONS_MAX bytes of scratch */
+    /* buffers of the sheets' temporary files (report_cells.c) */
+    struct report_stream_buf *stream_bufs;
     /* Applications in sheet order: by sub-region, then those on the
      * sub-region's sheet by rank, then below threshold by score, then
      * ineligible, ties by id. */
@@ -115,12 +118,24 @@ void report_clean_text(const char *s, char *out, size_t max, int hf);
 
 /* report_cells.c */
 int report_formats_init(report_ctx *c);
+/* closed: workbook_close succeeded (libxlsxwriter closed every sheet's
+ * temporary file). */
+void report_stream_bufs_free(report_ctx *c, int closed);
 int report_sheet_open(report_sheet *s, report_ctx *c, const char *name,
                       lxw_col_t n_cols);
 int report_sheet_close(report_sheet *s, long header_row);
 void report_set_cap(report_sheet *s, lxw_col_t col, double cap);
 void rx_text(report_sheet *s, lxw_row_t r, lxw_col_t col, const char *text,
              lxw_format *f);
+/* The same, but nothing at all for "" (rx_text writes a formatted blank
+ * cell: 74 000 of them on the sub-region sheets of 100 000 applications,
+ * through libxlsxwriter's slowest path). */
+void rx_text_some(report_sheet *s, lxw_row_t r, lxw_col_t col,
+                  const char *text, lxw_format *f);
+/* Conditional fills over rows first..last (all columns) by the text of
+ * status_col: one rule per status whose bit is set in statuses. */
+void rx_status_fills(report_sheet *s, lxw_row_t first, lxw_row_t last,
+                     lxw_col_t status_col, unsigned statuses);
 /* The same, without widening the column (titles, values that may spill
  * over empty neighbours). */
 void rx_text_free(report_sheet *s, lxw_row_t r, lxw_col_t col,
@@ -167,6 +182,14 @@ int report_params(report_ctx *c);
 int report_hashes_compute(report_ctx *c, diag *d);
 
 /* Helpers shared by the sheets. */
+/* A hint to the caches, where the compiler has one. */
+#if defined(__GNUC__)
+#define REPORT_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define REPORT_PREFETCH(p) ((void)(p))
+#endif
+/* Hints the caches about c->order[i + a few] (rows up to end). */
+void report_prefetch(const report_ctx *c, size_t i, size_t end);
 int64_t report_requested(const report_ctx *c, size_t sub);
 const char *report_instalment_label(const report_ctx *c,
                                     const disbursement *ds);

@@ -54,7 +54,6 @@ static const char *const labels[RL_N_LABELS][2] = {
     [RL_TOTAL_OF] = {"Total — ", "Total — "},
     [RL_REJECTED_TITLE] = {"Demandes non retenues (non admissibles ou sous le seuil)",
                            "Applications not retained (ineligible or below the threshold)"},
-    [RL_FAILED_CHECKS] = {"Vérifications échouées", "Failed checks"},
     [RL_PARAMS_TITLE] = {"Paramètres du traitement", "Run parameters"},
     [RL_RULE_FILE] = {"Fichier de règles", "Rule file"},
     [RL_FILE] = {"Fichier", "File"},

@@ -71,8 +71,6 @@ static void app_row(report_sheet *s, lxw_row_t r, size_t a,
     rx_row_lines(s, r, row_lines(s, k, app, just));
     if (dec->rank > 0)
         rx_int(s, r, 0, dec->rank, f[RK_INT]);
-    else
-        rx_text(s, r, 0, "", f[RK_INT]);
     rx_text(s, r, 1, app->id, f[RK_TEXT]);
     rx_text(s, r, 2, app->organisation, f[RK_WRAP]);
     rx_text(s, r, 3, app->title, f[RK_WRAP]);
@@ -83,8 +81,9 @@ static void app_row(report_sheet *s, lxw_row_t r, size_t a,
     rx_money(s, r, k->requested, app->requested, f[RK_MONEY]);
     rx_money(s, r, k->granted, dec->granted, f[RK_MONEY]);
     rx_text(s, r, k->status, report_status_text(c, dec->status), f[RK_TEXT]);
-    rx_text(s, r, k->reasons, c->reasons, f[RK_WRAP]);
-    rx_text(s, r, k->justification, just, f[RK_WRAP]);
+    /* empty: no cell, the row's conditional fill colours the gap */
+    rx_text_some(s, r, k->reasons, c->reasons, f[RK_WRAP]);
+    rx_text_some(s, r, k->justification, just, f[RK_WRAP]);
 }
 
 /* Requested and granted summed by formula (a plain 0 on an empty sheet:
@@ -139,12 +138,17 @@ int report_ranking(report_ctx *c, size_t sub)
     }
     lxw_row_t r = 2;
     int64_t sums[2] = {0, 0};
+    unsigned statuses = 0;
     for (size_t i = c->ranked_first[sub]; i < c->rejected_first[sub]; i++, r++) {
         size_t a = c->order[i];
+        report_prefetch(c, i, c->rejected_first[sub]);
         app_row(&s, r, a, &k);
         sums[0] += c->o->in->apps[a].requested;
         sums[1] += c->o->alloc->decisions[a].granted;
+        statuses |= 1u << c->o->alloc->decisions[a].status;
     }
+    if (r > 2)
+        rx_status_fills(&s, 2, r - 1, k.status, statuses);
     report_keep(c, worksheet_autofilter(s.ws, 1, 0, r > 2 ? r - 1 : 1, k.n - 1));
     total_row(&s, r, 2, &k, sums);
     return report_sheet_close(&s, 1);

@@ -12,8 +12,10 @@
  *   Versements    every instalment, by sub-region and project, its amount
  *                 in its fiscal year's column; SUBTOTAL per sub-region and
  *                 for the region
- *   Non retenues  below-threshold and ineligible applications with every
- *                 failed check
+ *   Non retenues  below-threshold and ineligible applications, with one
+ *                 column of reasons: every failed check by its label, a
+ *                 plan outside the program, or the score under the
+ *                 threshold
  *   Paramètres    rule file and input files with their SHA-256, engine
  *                 version, threshold, criteria grid, checks, instalments
  *
@@ -31,7 +33,8 @@
  *
  * Deterministic: the document's dates come from run_time only, and
  * Debian's libxlsxwriter 1.1.4 dates every zip entry 1980-01-01, so the
- * same data and run_time give a byte-identical file. */
+ * same data and run_time give a byte-identical file. Its parts are
+ * deflated at zlib's fastest level (report.c: zipOpenNewFileInZip4_64). */
 #ifndef ALLIANCE_REPORT_H
 #define ALLIANCE_REPORT_H
 

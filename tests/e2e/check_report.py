@@ -10,7 +10,8 @@ statuses, one fill colour per status) and its SUM totals, formula and
 cached value, against decisions.csv and summary.csv; Versements: every
 instalment in its fiscal year's column with its date, SUBTOTAL per
 sub-region and for the region equal to summary.csv; Non retenues: every
-below-threshold and ineligible application with its failed checks;
+below-threshold and ineligible application with its failed checks (by
+label) and its other reasons in one column;
 Sommaire's figures; Paramètres' SHA-256 against the files; frozen header,
 autofilter, print setup; no formula but the report's own sums; document
 properties, zip entry dates (deterministic) and well-formed XML parts. --epoch: the run clock
@@ -35,7 +36,7 @@ LABELS = {
            "ranking": "Classement — ", "total_of": "Total — ", "total": "Total",
            "id": "Dossier", "org": "Organisme", "status": "Statut", "rank": "Rang",
            "requested": "Montant demandé", "granted": "Montant accordé",
-           "checks": "Vérifications échouées", "subregion": "Sous-région",
+           "reasons": "Motifs", "subregion": "Sous-région",
            "envelope": "Enveloppe", "unspent": "Non dépensé", "due": "Date prévue",
            "committed": "Engagé (appels précédents)",
            "fy": "Exercice financier", "no": "N°", "run_id": "Identifiant du traitement",
@@ -46,7 +47,7 @@ LABELS = {
     "en": {"sheets": ("Summary", "Disbursements", "Not retained", "Parameters"),
            "ranking": "Ranking — ", "total_of": "Total — ", "total": "Total",
            "id": "Application", "org": "Organisation", "status": "Status", "rank": "Rank",
-           "requested": "Requested", "granted": "Granted", "checks": "Failed checks",
+           "requested": "Requested", "granted": "Granted", "reasons": "Reasons",
            "subregion": "Sub-region", "envelope": "Envelope", "unspent": "Unspent",
            "committed": "Committed in earlier calls",
            "due": "Due date", "fy": "Fiscal year", "no": "No.", "run_id": "Run identifier",
@@ -181,7 +182,7 @@ def check_ranking(ws, wsv, name, run, L, fills):
     last = ws.max_row
     expect(ws.cell(last, 1).value == L["total"], f"{ws.title}: no total row")
     status_of = {v: k for k, v in L["statuses"].items()}
-    ids, requested, granted = [], 0, 0
+    ids, requested, granted, present = [], 0, 0, set()
     for r in range(3, last):
         app = run.decisions.get(ws.cell(r, cols[L["id"]]).value)
         expect(app is not None and app["subregion"] == name, f"{ws.title} row {r}: unknown application")
@@ -199,6 +200,7 @@ def check_ranking(ws, wsv, name, run, L, fills):
         expect("#,##0.00" in money and "$" in money and "C0C" in money, f"money format {money!r}")
         fill = ws.cell(r, cols[L["id"]]).fill.fgColor.rgb
         expect(fills.setdefault(status, fill) == fill, f"{app['id']}: {status} in another colour")
+        present.add(status)
         ids.append(app["id"])
         requested += cents(app["requested"])
         granted += got
@@ -212,10 +214,30 @@ def check_ranking(ws, wsv, name, run, L, fills):
     expect(granted == want, f"{name}: sheet grants {granted}, summary.csv {want}")
     expect(ws.auto_filter.ref == f"A2:{get_column_letter(ws.max_column)}{last - 1}",
            f"{ws.title}: autofilter {ws.auto_filter.ref}")
+    check_status_fills(ws, last, cols[L["status"]], L, {st: fills[st] for st in present})
     expect(all(ws.column_dimensions[get_column_letter(c)].width for c in range(1, ws.max_column + 1)),
            f"{ws.title}: a column without a width")
     check_print_setup(ws, 2)
     return ids
+
+
+def check_status_fills(ws, last, status_col, L, fills):
+    """Empty cells are left out of the rows; a conditional format per
+    status present (fills: status -> the cells' colour) gives them the
+    row's fill."""
+    if last == 3:
+        return
+    want_range = f"A3:{get_column_letter(ws.max_column)}{last - 1}"
+    rules = {}
+    for cf in ws.conditional_formatting:
+        expect(str(cf.sqref) == want_range, f"{ws.title}: conditional format on {cf.sqref}")
+        for rule in cf.rules:
+            rules[tuple(rule.formula)] = rule.dxf.fill.bgColor.rgb
+    ref = f"${get_column_letter(status_col)}3"
+    for status, fill in fills.items():
+        formula = (f'{ref}="{L["statuses"][status]}"',)
+        expect(rules.get(formula) == fill,
+               f"{ws.title}: {status} rows filled by {rules.get(formula)}, cells {fill}")
 
 
 def subtotal_formula(ws, row, col, first, last):
@@ -227,6 +249,8 @@ def subtotal_formula(ws, row, col, first, last):
 
 def check_schedule(ws, wsv, run, L):
     cols = header_columns(ws, 2)
+    expect(L["fy"] not in cols, "Versements: a fiscal-year column beside the year columns")
+    expect(all(FISCAL_YEAR.match(fy) for fy in run.years), f"fiscal years {run.years}")
     year_col = {fy: cols[fy] for fy in run.years}
     paid = {(d["id"], d["instalment"]): d for d in run.disbursements}
     first, n = 3, 0
@@ -252,11 +276,11 @@ def check_schedule(ws, wsv, run, L):
         due = wsv.cell(r, cols[L["due"]])
         expect(isinstance(due.value, datetime.datetime) and due.number_format == "yyyy-mm-dd"
                and due.value.date().isoformat() == d["due_date"], f"row {r}: due date {due.value!r}")
-        fy = ws.cell(r, cols[L["fy"]]).value
-        expect(FISCAL_YEAR.match(fy) and fy == d["fiscal_year"], f"row {r}: fiscal year {fy!r}")
+        # the fiscal year is the column the amount stands in
+        fy = d["fiscal_year"]
         amounts = {y: wsv.cell(r, c).value for y, c in year_col.items() if wsv.cell(r, c).value is not None}
         expect(list(amounts) == [fy] and cents(amounts[fy]) == cents(d["amount"]),
-               f"row {r}: amounts {amounts}")
+               f"row {r}: amounts {amounts}, disbursements.csv {fy} {d['amount']}")
         n += 1
     expect(n == len(run.disbursements), f"{n} instalments, disbursements.csv has {len(run.disbursements)}")
     check_print_setup(ws, 2)
@@ -264,16 +288,22 @@ def check_schedule(ws, wsv, run, L):
 
 
 def check_rejected(ws, run, L, check_labels):
+    """One column of reasons: each failed check by its label, and every
+    other reason of decisions.csv word for word."""
     cols = header_columns(ws, 2)
+    expect(len(cols) == 8, f"{ws.title}: columns {list(cols)}")
     ids = []
     for r in range(3, ws.max_row + 1):
         app = run.decisions[ws.cell(r, cols[L["id"]]).value]
         expect(app["status"] in ("below_threshold", "ineligible"), f"{app['id']} is {app['status']}")
-        failed = ws.cell(r, cols[L["checks"]]).value or ""
+        text = ws.cell(r, cols[L["reasons"]]).value or ""
+        expect(text, f"{app['id']}: no reason")
         for part in app["reasons"].split("; "):
             check_id = part.split(":")[0]
             if check_id in check_labels:
-                expect(check_labels[check_id] in failed, f"{app['id']}: {check_id} not listed")
+                expect(check_labels[check_id] in text, f"{app['id']}: {check_id} not listed")
+            else:
+                expect(part in text, f"{app['id']}: reason {part!r} missing")
         ids.append(app["id"])
     check_print_setup(ws, 2)
     return ids

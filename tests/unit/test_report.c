@@ -183,6 +183,63 @@ TEST(same_data_and_clock_give_the_same_bytes)
     diag_free(&d);
 }
 
+static unsigned le16(const unsigned char *p)
+{
+    return (unsigned)p[0] | (unsigned)p[1] << 8;
+}
+
+static unsigned long le32(const unsigned char *p)
+{
+    return le16(p) | (unsigned long)le16(p + 2) << 16;
+}
+
+/* Entries of the zip at path (read whole into buf) that are deflated, and
+ * how many of those minizip flagged as written at the fastest level
+ * (general purpose bits 1 and 2 both set); -1 if not a readable zip. */
+static int fast_entries(const char *path, unsigned char *buf, size_t cap,
+                        int *deflated)
+{
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(buf, 1, cap, f) : 0;
+    if (f)
+        fclose(f);
+    if (n < 22 || n == cap || le32(buf + n - 22) != 0x06054b50)
+        return -1; /* no end record where a comment-less zip has it */
+    unsigned long at = le32(buf + n - 22 + 16), fast = 0;
+    *deflated = 0;
+    for (unsigned k = le16(buf + n - 22 + 10); k > 0; k--) {
+        if (at + 46 > n || le32(buf + at) != 0x02014b50)
+            return -1;
+        if (le16(buf + at + 10) == 8) { /* deflated */
+            ++*deflated;
+            fast += (le16(buf + at + 8) & 6) == 6;
+        }
+        at += 46 + le16(buf + at + 28) + le16(buf + at + 30) + le16(buf + at + 32);
+    }
+    return (int)fast;
+}
+
+/* libxlsxwriter asks for zlib's default level; report.c's
+ * zipOpenNewFileInZip4_64 turns it into the fastest. */
+TEST(workbook_parts_are_deflated_at_the_fastest_level)
+{
+    fx_program p;
+    diag d;
+    char dir[] = "/tmp/alliance-report-XXXXXX", path[600];
+    static unsigned char buf[1 << 20];
+    int deflated = 0;
+    CHECK_INT(ready(&p, &d), 0);
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/r.xlsx", dir);
+    CHECK_INT(write_report(&p, path, EPOCH_2026, &d), 0);
+    int fast = fast_entries(path, buf, sizeof buf, &deflated);
+    CHECK(deflated > 10);
+    CHECK_INT(fast, deflated);
+    sh("rm -rf %s", dir);
+    fx_free(&p);
+    diag_free(&d);
+}
+
 TEST(prepare_then_commit_renames_into_place)
 {
     fx_program p;
@@ -284,6 +341,7 @@ int main(void)
     RUN(sheet_names_follow_excel_rules);
     RUN(sheet_names_in_english);
     RUN(same_data_and_clock_give_the_same_bytes);
+    RUN(workbook_parts_are_deflated_at_the_fastest_level);
     RUN(prepare_then_commit_renames_into_place);
     RUN(discard_leaves_nothing_and_a_folder_in_the_way_is_refused);
     RUN(an_output_that_cannot_be_created_is_cantcreat);
