@@ -119,7 +119,7 @@ static int run_record(run_state *st, const run_options *opt,
     if (!opt->db_path)
         return opt->out_dir ? run_write(opt, 0, o, d) : 0;
     store_run_meta m = run_meta(st, opt);
-    int rc = store_open(&st->db, opt->db_path, STORE_WRITE, 0, d);
+    int rc = store_open_run(&st->db, opt->db_path, st->in.n_apps, 0, d);
     if (rc == 0)
         rc = store_begin_run(st->db, &m, o, &st->order, &st->run_id, d);
     if (rc == 0 && opt->out_dir && (rc = run_write(opt, st->run_id, o, d)) != 0) {
