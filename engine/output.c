@@ -211,16 +211,41 @@ typedef struct output_key {
     size_t app;
 } output_key;
 
-static int output_key_cmp(const void *a, const void *b)
+static int output_key_cmp_head(const output_key *x, const output_key *y)
 {
-    const output_key *x = a, *y = b;
     if (x->subregion != y->subregion)
         return x->subregion < y->subregion ? -1 : 1;
     if (x->group != y->group)
         return x->group < y->group ? -1 : 1;
     if (x->order != y->order)
         return x->order < y->order ? -1 : 1;
-    return strcmp(x->id, y->id);
+    return 0;
+}
+
+static int output_key_cmp(const void *a, const void *b)
+{
+    const output_key *x = a, *y = b;
+    int c = output_key_cmp_head(x, y);
+    return c ? c : strcmp(x->id, y->id);
+}
+
+/* When applications.csv lists its ids in ascending order (as exports
+ * usually do), an id tie is decided by the load order: integers compared
+ * instead of strings scattered through memory, a tenth of the writer's
+ * time at a million applications. */
+static int output_key_cmp_loaded(const void *a, const void *b)
+{
+    const output_key *x = a, *y = b;
+    int c = output_key_cmp_head(x, y);
+    return c ? c : x->app < y->app ? -1 : x->app > y->app;
+}
+
+static int output_ids_ascending(const inputs *in)
+{
+    for (size_t a = 1; a < in->n_apps; a++)
+        if (strcmp(in->apps[a - 1].id, in->apps[a].id) >= 0)
+            return 0;
+    return 1;
 }
 
 static output_key *output_order(const output_data *o)
@@ -246,7 +271,8 @@ static output_key *output_order(const output_data *o)
             k->order = 0;
         }
     }
-    qsort(keys, n, sizeof *keys, output_key_cmp);
+    qsort(keys, n, sizeof *keys,
+          output_ids_ascending(o->in) ? output_key_cmp_loaded : output_key_cmp);
     return keys;
 }
 

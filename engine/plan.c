@@ -158,6 +158,9 @@ void plan_explain(const plan_set *p, const inputs *in,
     if (cap == 0)
         return;
     buf[0] = '\0';
+    if (p->inside[app]) /* one byte read, not the instalments: every
+                           decision's reasons ask */
+        return;
     for (size_t k = p->first[app]; k < p->first[app + 1]; k++) {
         const plan_instalment *pi = &p->items[k];
         if (pi->year >= 0)

@@ -122,6 +122,49 @@ TEST(a_failed_write_leaves_earlier_outputs_alone)
     diag_free(&d);
 }
 
+/* Ties (same sub-region, group and score) go by id, whether or not the
+ * file listed its ids in order (two comparisons, one check of both). */
+static void tie_order(const char *const *ids, const char *want)
+{
+    static fx_program p;
+    diag d;
+    diag_init(&d);
+    char dir[] = "/tmp/alliance-output-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    fx_init(&p, 2024, 2, K(100000));
+    size_t s = fx_sub(&p, "Ouest", K(200000), 0);
+    fx_schedule(&p, 2, (int[]){50, 50}, (int[]){0, 1000});
+    p.cfg.threshold = 6000;
+    for (int i = 0; i < 6; i++) {
+        size_t a = fx_app(&p, ids[i], s, K(100), 50, "2024-06-01", 12);
+        p.eligible[a] = i % 2; /* odd: below the threshold, even: ineligible */
+    }
+    CHECK_INT(fx_run(&p, &d), 0);
+    CHECK_INT(write_outputs(&p, dir, &d), 0);
+    char *dec = slurp(dir, "decisions.csv");
+    char got[64] = "", *line = dec ? strchr(dec, '\n') : NULL;
+    while (line && line[1]) {
+        char id[8] = "";
+        sscanf(line + 1, ",%7[^,]", id);
+        strcat(got, id);
+        strcat(got, " ");
+        line = strchr(line + 1, '\n');
+    }
+    CHECK_STR(got, want);
+    free(dec);
+    remove_tree(dir);
+    fx_free(&p);
+    diag_free(&d);
+}
+
+TEST(ties_go_by_id_in_any_file_order)
+{
+    tie_order((const char *const[]){"A", "B", "C", "D", "E", "F"},
+              "B D F A C E ");
+    tie_order((const char *const[]){"F", "E", "D", "C", "B", "A"},
+              "A C E B D F ");
+}
+
 static char *slurp_all(const char *dir, const char *name, size_t *len)
 {
     char path[512];
@@ -189,5 +232,6 @@ int main(void)
     RUN(decisions_are_ranked_quoted_and_neutralised);
     RUN(a_failed_write_leaves_earlier_outputs_alone);
     RUN(large_fields_and_many_rows_come_out_whole);
+    RUN(ties_go_by_id_in_any_file_order);
     return testlib_done("output");
 }
