@@ -129,6 +129,26 @@ const char *rules_a_type(lua_State *L, int idx, char *buf, size_t cap)
     return buf;
 }
 
+/* A reason kept in out->pool.  Reasons repeat: a constant string, or the
+ * same text formatted again ("type d'organisme « entreprise_privee » non
+ * admissible" 20 000 times in a million applications), and the pool lives
+ * as long as the results.  So the recent distinct reasons are remembered,
+ * by a hash of their bytes and checked byte by byte, and a repeat shares
+ * the earlier copy: a few MB less at a million applications. */
+static const char *keep_reason(rules_eval_job *ej, const char *s, size_t len)
+{
+    uint64_t h = UINT64_C(1469598103934665603);
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * UINT64_C(1099511628211);
+    const char **slot = &ej->reasons[h % RULES_REASONS];
+    if (*slot && strlen(*slot) == len && memcmp(*slot, s, len) == 0)
+        return *slot; /* (a copy never matches a reason with a NUL) */
+    const char *copy = rules_pool_dup(ej->out->pool, s, len);
+    if (copy)
+        *slot = copy;
+    return copy;
+}
+
 /* A failed check: records its reason (or its label) in the results. */
 static int check_failed(rules_eval_job *ej, size_t a, size_t c)
 {
@@ -139,7 +159,7 @@ static int check_failed(rules_eval_job *ej, size_t a, size_t c)
     if (type == LUA_TSTRING || type == LUA_TNUMBER) {
         size_t len;
         const char *s = lua_tolstring(L, -1, &len);
-        reason = rules_pool_dup(ej->out->pool, s, len);
+        reason = keep_reason(ej, s, len);
     } else if (type == LUA_TNIL) {
         if (!ej->label_copy[c])
             ej->label_copy[c] = rules_pool_dup(ej->out->pool, chk->label,
