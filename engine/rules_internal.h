@@ -272,6 +272,8 @@ void rules_grades_push(const struct rules *r, const inputs *in,
 
 /* ---- evaluation (rules_eval.c, rules_app.c, rules_schedule.c) --------- */
 
+#define RULES_REASONS 1024 /* distinct recent reasons shared (rules_eval.c) */
+
 typedef struct rules_eval_job {
     rules_job job;
     const inputs *in;
@@ -281,6 +283,7 @@ typedef struct rules_eval_job {
                                       RULES_S_KEYS table (rules_app.c) */
     lua_Integer sub_base;          /* the sub-region names in it */
     const char **label_copy;       /* per check, its label in out->pool */
+    const char *reasons[RULES_REASONS]; /* recent reasons in out->pool */
     size_t fail_cap, due_cap, label_cap;
     rules_grades grades;
     size_t max_errors;             /* rule errors before stopping */

@@ -41,7 +41,17 @@ static const char eval_rules_lua[] =
     "  allocate = { method = 'greedy', on_overflow = 'skip' },\n"
     "}\n";
 
-static int write_rules(char *path, size_t cap)
+static const char same_reason_lua[] =
+    "return {\n"
+    "  checks = { { id = 'c', label = 'C', test = function(app)\n"
+    "    return false, 'même ' .. 'raison' end } },\n"
+    "  criteria = { { id = 'k', label = 'K', max = 10,\n"
+    "    score = function() return 1 end } },\n"
+    "  threshold = 1,\n"
+    "  allocate = { method = 'greedy', on_overflow = 'skip' },\n"
+    "}\n";
+
+static int write_rules(char *path, size_t cap, const char *text)
 {
     snprintf(path, cap, "/tmp/test_rules_eval_XXXXXX");
     int fd = mkstemp(path);
@@ -52,7 +62,7 @@ static int write_rules(char *path, size_t cap)
         close(fd);
         return -1;
     }
-    fputs(eval_rules_lua, fp);
+    fputs(text, fp);
     return fclose(fp);
 }
 
@@ -77,7 +87,7 @@ static void evaluate_past_errors(int shared_names)
         for (size_t i = 0; i < N_APPS; i++)
             f.apps[i].subregion_name = f.split[f.apps[i].subregion].name;
     char path[64];
-    CHECK_INT(write_rules(path, sizeof path), 0);
+    CHECK_INT(write_rules(path, sizeof path, eval_rules_lua), 0);
     diag d;
     diag_init(&d);
     rules *r = NULL;
@@ -137,9 +147,36 @@ TEST(shared_strings_give_the_same_values)
     evaluate_past_errors(1);
 }
 
+/* A reason given again (here built afresh by every call) is kept once. */
+TEST(repeated_reasons_kept_once)
+{
+    fixture f;
+    fixture_init(&f);
+    char path[64];
+    CHECK_INT(write_rules(path, sizeof path, same_reason_lua), 0);
+    diag d;
+    diag_init(&d);
+    rules *r = NULL;
+    CHECK_INT(rules_open(&r, path, LIB, &small, &d), 0);
+    rules_results res;
+    if (r && rules_evaluate(r, &f.in, &res, &d) == 0) {
+        CHECK_INT(res.n_failures, N_APPS);
+        for (size_t k = 0; k < res.n_failures; k++) {
+            CHECK_STR(res.failures[k].reason, "même raison");
+            CHECK(res.failures[k].reason == res.failures[0].reason);
+        }
+        rules_results_free(&res);
+    }
+    CHECK_STR(diag_text(&d), "");
+    rules_close(r);
+    diag_free(&d);
+    remove(path);
+}
+
 int main(void)
 {
     RUN(rules_run_past_errors_and_wrong_values);
     RUN(shared_strings_give_the_same_values);
+    RUN(repeated_reasons_kept_once);
     return testlib_done("rules_eval");
 }
