@@ -97,10 +97,21 @@ static void output_text(output_row *r, const char *s)
     output_cell(r, s);
 }
 
+/* Numbers never need quoting: formatted straight into the row. */
+static void output_number(output_row *r, int64_t v, int cents)
+{
+    char *p = output_room(r, MONEY_BUFSZ + 1);
+    if (!p)
+        return;
+    if (r->col++)
+        *p++ = ',';
+    char *end = cents ? money_format(v, p) : money_format_int(v, p);
+    r->len = (size_t)(end - r->buf) + strlen(end);
+}
+
 static void output_money(output_row *r, int64_t cents)
 {
-    char buf[MONEY_BUFSZ];
-    output_cell(r, money_format(cents, buf));
+    output_number(r, cents, 1);
 }
 
 /* Points and scores are hundredths: "72.50", written as cents are. */
@@ -111,8 +122,7 @@ static void output_points(output_row *r, int64_t hundredths)
 
 static void output_int(output_row *r, long long v)
 {
-    char buf[MONEY_BUFSZ];
-    output_cell(r, money_format_int(v, buf));
+    output_number(r, v, 0);
 }
 
 static void output_flush(output_row *r)
@@ -248,31 +258,70 @@ static int output_ids_ascending(const inputs *in)
     return 1;
 }
 
+static output_key output_key_of(const output_data *o, size_t a)
+{
+    const decision *dec = &o->alloc->decisions[a];
+    output_key k = {o->in->apps[a].subregion, 2, 0, o->in->apps[a].id, a};
+    if (dec->rank > 0) {
+        k.group = 0;
+        k.order = dec->rank;
+    } else if (dec->status == DECISION_BELOW_THRESHOLD) {
+        k.group = 1;
+        k.order = -o->res->score[a];
+    }
+    return k;
+}
+
+/* With ids ascending in the file, the order needs no general sort: per
+ * sub-region, ranked applications go straight to their rank's place,
+ * ineligible ones stay in load order, and only those below the threshold
+ * are sorted (by score). -1 when ranks are not 1..k in a sub-region: the
+ * caller sorts instead. */
+static int output_order_placed(const output_data *o, output_key *keys)
+{
+    size_t n = o->in->n_apps, nb = o->in->n_split * 3;
+    size_t *start = calloc(2 * (nb + 1), sizeof *start), *next = start + nb + 1;
+    if (!start)
+        return -1;
+    for (size_t a = 0; a < n; a++) {
+        output_key k = output_key_of(o, a);
+        start[k.subregion * 3 + (size_t)k.group + 1]++;
+    }
+    for (size_t b = 1; b <= nb; b++)
+        start[b] += start[b - 1];
+    memcpy(next, start, (nb + 1) * sizeof *next);
+    for (size_t i = 0; i < n; i++)
+        keys[i].app = SIZE_MAX;
+    int rc = 0;
+    for (size_t a = 0; a < n && rc == 0; a++) {
+        output_key k = output_key_of(o, a);
+        size_t b = k.subregion * 3 + (size_t)k.group, at;
+        if (k.group != 0)
+            at = next[b]++;
+        else if ((at = start[b] + (size_t)k.order - 1) >= start[b + 1] ||
+                 keys[at].app != SIZE_MAX)
+            rc = -1;
+        if (rc == 0)
+            keys[at] = k;
+    }
+    for (size_t b = 1; b < nb && rc == 0; b += 3) /* below the threshold */
+        qsort(keys + start[b], start[b + 1] - start[b], sizeof *keys,
+              output_key_cmp_loaded);
+    free(start);
+    return rc;
+}
+
 static output_key *output_order(const output_data *o)
 {
     size_t n = o->in->n_apps;
     output_key *keys = malloc((n + 1) * sizeof *keys);
     if (!keys)
         return NULL;
-    for (size_t a = 0; a < n; a++) {
-        const decision *dec = &o->alloc->decisions[a];
-        output_key *k = &keys[a];
-        k->subregion = o->in->apps[a].subregion;
-        k->id = o->in->apps[a].id;
-        k->app = a;
-        if (dec->rank > 0) {
-            k->group = 0;
-            k->order = dec->rank;
-        } else if (dec->status == DECISION_BELOW_THRESHOLD) {
-            k->group = 1;
-            k->order = -o->res->score[a];
-        } else {
-            k->group = 2;
-            k->order = 0;
-        }
-    }
-    qsort(keys, n, sizeof *keys,
-          output_ids_ascending(o->in) ? output_key_cmp_loaded : output_key_cmp);
+    if (output_ids_ascending(o->in) && output_order_placed(o, keys) == 0)
+        return keys;
+    for (size_t a = 0; a < n; a++)
+        keys[a] = output_key_of(o, a);
+    qsort(keys, n, sizeof *keys, output_key_cmp);
     return keys;
 }
 

@@ -165,6 +165,30 @@ TEST(ties_go_by_id_in_any_file_order)
               "A C E B D F ");
 }
 
+/* Ranks that are not 1..k (never made by the engine) are still written in
+ * order: the placing shortcut gives way to the sort. */
+TEST(ranks_out_of_shape_are_sorted_not_lost)
+{
+    fx_program p;
+    diag d;
+    diag_init(&d);
+    char dir[] = "/tmp/alliance-output-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    program(&p);
+    CHECK_INT(fx_run(&p, &d), 0);
+    CHECK_INT(p.alloc.decisions[0].rank, 1);
+    CHECK_INT(p.alloc.decisions[2].rank, 2);
+    p.alloc.decisions[0].rank = 7; /* A1 after C3, beyond the count */
+    CHECK_INT(write_outputs(&p, dir, &d), 0);
+    char *dec = slurp(dir, "decisions.csv");
+    CHECK(dec && strstr(dec, "\n2,C3,") && strstr(dec, "\n7,A1,") &&
+          strstr(dec, "\n2,C3,") < strstr(dec, "\n7,A1,"));
+    free(dec);
+    remove_tree(dir);
+    fx_free(&p);
+    diag_free(&d);
+}
+
 static char *slurp_all(const char *dir, const char *name, size_t *len)
 {
     char path[512];
@@ -233,5 +257,6 @@ int main(void)
     RUN(a_failed_write_leaves_earlier_outputs_alone);
     RUN(large_fields_and_many_rows_come_out_whole);
     RUN(ties_go_by_id_in_any_file_order);
+    RUN(ranks_out_of_shape_are_sorted_not_lost);
     return testlib_done("output");
 }
