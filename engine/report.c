@@ -61,15 +61,6 @@ int zipOpenNewFileInZip4_64(void *file, const char *name, const void *info,
                             int raw, int bits, int mem, int strategy,
                             const char *password, unsigned long crc,
                             unsigned long made_by, unsigned long flags,
-                            int zip64);
-
-int zipOpenNewFileInZip4_64(void *file, const char *name, const void *info,
-                            const void *local, unsigned n_local,
-                            const void *global, unsigned n_global,
-                            const char *comment, int method, int level,
-                            int raw, int bits, int mem, int strategy,
-                            const char *password, unsigned long crc,
-                            unsigned long made_by, unsigned long flags,
                             int zip64)
 {
     static zip_open_fn minizip;
