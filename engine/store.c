@@ -126,12 +126,37 @@ int store_begin(store *s, diag *d)
     return rc;
 }
 
+/* The connection's other transactions check foreign keys again.
+ * Outside a transaction this pragma only sets a flag. */
+static void store_end_txn(store *s)
+{
+    s->in_txn = 0;
+    if (s->fk_off) {
+        diag ignored;
+        diag_init(&ignored);
+        store_exec(s, "PRAGMA foreign_keys = ON", &ignored);
+        diag_free(&ignored);
+        s->fk_off = 0;
+    }
+}
+
+int store_begin_unchecked(store *s, diag *d)
+{
+    int rc = store_exec(s, "PRAGMA foreign_keys = OFF", d);
+    if (rc != 0)
+        return rc;
+    s->fk_off = 1;
+    if ((rc = store_begin(s, d)) != 0)
+        store_end_txn(s);
+    return rc;
+}
+
 int store_commit(store *s, diag *d)
 {
     int rc = store_exec(s, "COMMIT", d);
     if (rc != 0)
         store_rollback(s);
-    s->in_txn = 0;
+    store_end_txn(s);
     return rc;
 }
 
@@ -144,7 +169,7 @@ void store_rollback(store *s)
         diag_free(&ignored);
     }
     if (s)
-        s->in_txn = 0;
+        store_end_txn(s);
 }
 
 /* The integer a PRAGMA answers (0 when it answers nothing). */

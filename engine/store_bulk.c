@@ -8,8 +8,8 @@
  * filled by one INSERT ... SELECT each from alliance_rows, an eponymous
  * virtual table of this connection whose rows are produced on the fly by
  * a callback of the writer (store_results.c) from the run in memory.
- * Constraints, foreign keys and the transaction are SQLite's as before:
- * only the per-statement overhead goes.
+ * Constraints and the transaction are SQLite's as before: only the
+ * per-statement overhead goes (foreign keys: store_begin_unchecked).
  *
  * alliance_rows is a module of the connection, not part of the schema:
  * nothing is stored, the sqlite3 shell never sees it, and it is declared

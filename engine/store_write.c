@@ -221,7 +221,8 @@ static int insert_files(store *s, int64_t run, const store_hashes *h, diag *d)
 }
 
 /* Hashes, then writes the run row and its files inside a transaction
- * left open for the caller. */
+ * left open for the caller; with the results to write (o), one without
+ * foreign key checks (store_begin_unchecked). */
 static int begin_with_row(store *s, const store_run_meta *m, int status,
                           const char *error, const output_data *o,
                           const rank_order *order, int64_t *id, diag *d)
@@ -231,7 +232,8 @@ static int begin_with_row(store *s, const store_run_meta *m, int status,
     int rc = store_hash_run(&h, m, status == 0, d);
     if (rc != 0)
         return rc;
-    if ((rc = paths_resolve(&p, m, d)) == 0 && (rc = store_begin(s, d)) == 0 &&
+    if ((rc = paths_resolve(&p, m, d)) == 0 &&
+        (rc = o ? store_begin_unchecked(s, d) : store_begin(s, d)) == 0 &&
         (rc = insert_run(s, m, &p, status, error, o, order, id, d)) == 0)
         rc = insert_files(s, *id, &h, d);
     if (rc != 0)

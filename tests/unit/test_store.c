@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "test_store_fixture.h"
+#include "../../engine/store_internal.h"
 
 static void set_user_version(const char *db, int v)
 {
@@ -195,6 +196,59 @@ TEST(rollback_leaves_nothing)
     sfx_cleanup(&f);
 }
 
+/* Whether the connection refuses a decision of no application. */
+static int refuses_orphan(store *s)
+{
+    int rc = sqlite3_exec(s->db, "INSERT INTO decision (run_id, app, status,"
+                          " eligible, score, points, granted, source, reasons)"
+                          " VALUES (1, 999, 'funded', 1, 0, x'', 0, 0, '')",
+                          NULL, NULL, NULL);
+    return rc == SQLITE_CONSTRAINT_FOREIGNKEY;
+}
+
+static int foreign_keys_on(store *s)
+{
+    sqlite3_stmt *st;
+    int on = -1;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA foreign_keys", -1, &st, NULL) ==
+        SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            on = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    return on;
+}
+
+/* A run's rows are written without foreign key checks (store.c); the
+ * connection's next transactions check them again, after a commit or a
+ * rollback. */
+TEST(foreign_keys_return_after_the_run)
+{
+    store_fx f;
+    sfx_files(&f);
+    CHECK_INT(sfx_build(&f, 5000000), 0);
+    store *s = sfx_open(&f);
+    output_data o = sfx_output(&f);
+    store_run_meta m = sfx_meta(&f);
+    diag d;
+    diag_init(&d);
+    int64_t id = 0;
+    for (int commit = 0; commit <= 1 && s; commit++) {
+        CHECK_INT(store_begin_run(s, &m, &o, &f.p.order, &id, &d), 0);
+        CHECK_INT(foreign_keys_on(s), 0); /* inside the run's transaction */
+        if (commit)
+            CHECK_INT(store_commit(s, &d), 0);
+        else
+            store_rollback(s);
+        CHECK(refuses_orphan(s));
+    }
+    store_close(s);
+    CHECK_INT(sfx_int(f.db, "SELECT count(*) FROM run"), 1);
+    CHECK_INT(sfx_int(f.db, "SELECT count(*) FROM decision WHERE app = 999"), 0);
+    diag_free(&d);
+    sfx_cleanup(&f);
+}
+
 TEST(failed_run_is_recorded_alone)
 {
     store_fx f;
@@ -316,6 +370,7 @@ int main(void)
     RUN(records_every_result);
     RUN(records_the_envelope_at_each_turn);
     RUN(rollback_leaves_nothing);
+    RUN(foreign_keys_return_after_the_run);
     RUN(failed_run_is_recorded_alone);
     RUN(busy_beyond_the_timeout_is_tempfail);
     RUN(required_library_files);
