@@ -1,9 +1,7 @@
 /* report: see include/report.h. The workbook's parts are written by the
  * other engine/report_*.c files (see report_internal.h). */
-#define _GNU_SOURCE /* dlsym's RTLD_NEXT, for zipOpenNewFileInZip4_64 */
 #include "report_internal.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -26,57 +24,6 @@
 #define REPORT_CONSTANT_MEMORY 1
 /* The last second Excel can show: 9999-12-31 23:59:59 UTC. */
 #define CLOCK_MAX INT64_C(253402300799)
-
-/* The deflate level of the workbook's parts.
- *
- * libxlsxwriter 1.1.4 has no option for it: it opens every part of the
- * zip with minizip's zipOpenNewFileInZip4_64 and Z_DEFAULT_COMPRESSION
- * (6). At 100 000 applications that deflate was half the report's time
- * (0.72 s of CPU for 93 MB of XML, measured), while Z_BEST_SPEED (1)
- * takes 0.22 s for a file of 11.4 MB instead of 8.5 MB. libxlsxwriter
- * reaches minizip through the dynamic linker, which finds this
- * definition first (the program before its libraries): it hands the call
- * on to minizip's own (dlsym RTLD_NEXT), the level its only change.
- * libxlsxwriter still writes, minizip still zips, zlib still deflates.
- * Where the linker does not interpose (no ELF, minizip linked
- * statically) the parts stay at level 6: only slower. The zip entries'
- * flags tell which level wrote them (minizip sets bits 1 and 2 for
- * level 1): tests/unit/test_report.c checks it. Nothing else in the
- * program uses minizip. */
-#define ZIP_LEVEL 1            /* zlib's Z_BEST_SPEED */
-#define ZIP_DEFAULT_LEVEL (-1) /* zlib's Z_DEFAULT_COMPRESSION */
-#define ZIP_INTERNALERROR (-104)
-
-typedef int (*zip_open_fn)(void *, const char *, const void *, const void *,
-                           unsigned, const void *, unsigned, const char *,
-                           int, int, int, int, int, int, const char *,
-                           unsigned long, unsigned long, unsigned long, int);
-
-/* minizip 1.1's prototype (zip.h), with its zipFile and zip_fileinfo *
- * as the pointers they are and uInt, uLong spelled out. */
-int zipOpenNewFileInZip4_64(void *file, const char *name, const void *info,
-                            const void *local, unsigned n_local,
-                            const void *global, unsigned n_global,
-                            const char *comment, int method, int level,
-                            int raw, int bits, int mem, int strategy,
-                            const char *password, unsigned long crc,
-                            unsigned long made_by, unsigned long flags,
-                            int zip64)
-{
-    static zip_open_fn minizip;
-    if (!minizip) {
-        union { void *p; zip_open_fn f; } u;
-        u.p = dlsym(RTLD_NEXT, "zipOpenNewFileInZip4_64");
-        minizip = u.f;
-    }
-    if (!minizip)
-        return ZIP_INTERNALERROR; /* libxlsxwriter reports it */
-    if (level == ZIP_DEFAULT_LEVEL)
-        level = ZIP_LEVEL;
-    return minizip(file, name, info, local, n_local, global, n_global,
-                   comment, method, level, raw, bits, mem, strategy,
-                   password, crc, made_by, flags, zip64);
-}
 
 int report_parse_lang(const char *s, report_lang *out)
 {
@@ -269,6 +216,42 @@ static int write_sheets(report_ctx *c)
     return 0;
 }
 
+/* What each sheet's rows came to in its temporary file, once the file
+ * took them all: a write error there (disk full, file size limit) is
+ * caught now, and report_zip.c checks later that the copy into the zip
+ * lost nothing. */
+static int measure_sheets(report_ctx *c, report_zip_check *z)
+{
+#if LXW_VERSION_ID == 114
+    size_t n = 0;
+    lxw_worksheet *ws;
+    STAILQ_FOREACH(ws, c->wb->worksheets, list_pointers)
+        n++;
+    uint64_t *bytes = calloc(n ? n : 1, sizeof *bytes);
+    if (!bytes) {
+        c->oom = 1;
+        return -1;
+    }
+    z->sheet_bytes = bytes;
+    z->n_sheets = n;
+    STAILQ_FOREACH(ws, c->wb->worksheets, list_pointers) {
+        FILE *fp = ws->optimize_tmpfile;
+        off_t at;
+        errno = 0;
+        if (fp && (fflush(fp) != 0 || ferror(fp) || (at = ftello(fp)) < 0)) {
+            snprintf(c->bad_part, sizeof c->bad_part, "sheet '%s'", ws->name);
+            c->bad_errno = errno;
+            report_keep(c, LXW_ERROR_ZIP_FILE_ADD);
+            return -1;
+        }
+        *bytes++ = fp ? (uint64_t)at : 0;
+    }
+#else
+    (void)c, (void)z; /* only the closing tags are checked */
+#endif
+    return 0;
+}
+
 static int write_workbook(report_ctx *c, const char *path)
 {
     lxw_workbook_options wo = {REPORT_CONSTANT_MEMORY, NULL, 0};
@@ -283,10 +266,23 @@ static int write_workbook(report_ctx *c, const char *path)
         report_stream_bufs_free(c, 0);
         return -1;
     }
+    report_zip_check z = {0};
+    if (measure_sheets(c, &z) != 0) {
+        lxw_workbook_free(c->wb);
+        c->wb = NULL;
+        report_stream_bufs_free(c, 0);
+        free((void *)z.sheet_bytes);
+        return -1;
+    }
+    report_zip_watch(&z);
     lxw_error e = workbook_close(c->wb);
+    report_zip_watch(NULL);
+    free((void *)z.sheet_bytes);
     c->wb = NULL;
     report_stream_bufs_free(c, e == LXW_NO_ERROR);
     report_keep(c, e);
+    if (z.failed)
+        snprintf(c->bad_part, sizeof c->bad_part, "part %s", z.entry);
     return c->err == LXW_NO_ERROR ? 0 : -1;
 }
 
@@ -294,6 +290,11 @@ static int write_workbook(report_ctx *c, const char *path)
 static int report_failure(const report_ctx *c, const char *path, diag *d)
 {
     lxw_error e = c->err;
+    if (c->bad_part[0])
+        return diag_add(d, DIAG_IOERR, "cannot write %s: %s lost data in "
+                        "libxlsxwriter's temporary files (%s; disk full or "
+                        "file size limit?)", path, c->bad_part,
+                        c->bad_errno ? strerror(c->bad_errno) : "write error");
     if (c->oom || e == LXW_ERROR_MEMORY_MALLOC_FAILED)
         return diag_add(d, DIAG_OSERR, "out of memory writing %s", path);
     if (e == LXW_ERROR_CREATING_XLSX_FILE || e == LXW_ERROR_CREATING_TMPFILE ||

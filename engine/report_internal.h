@@ -73,6 +73,19 @@ typedef struct report_hashes {
     size_t n_inputs;
 } report_hashes;
 
+/* report_zip.c: while a check is watched, closing a zip entry fails
+ * (libxlsxwriter then reports LXW_ERROR_ZIP_FILE_ADD) when the part it
+ * holds does not end with '>' or when sheet N's part is shorter than
+ * sheet_bytes[N - 1]; failed and entry say which. NULL stops watching. */
+#define REPORT_ZIP_NAME 64
+typedef struct report_zip_check {
+    const uint64_t *sheet_bytes;  /* per worksheet, in workbook order */
+    size_t n_sheets;
+    int failed;
+    char entry[REPORT_ZIP_NAME];
+} report_zip_check;
+void report_zip_watch(report_zip_check *z);
+
 typedef struct report_ctx {
     lxw_workbook *wb;
     const output_data *o;
@@ -81,6 +94,8 @@ typedef struct report_ctx {
     report_hashes h;
     char run_id[HASH_SHA256_HEX];
     lxw_error err;           /* first libxlsxwriter error, LXW_NO_ERROR */
+    char bad_part[REPORT_ZIP_NAME + 48]; /* a sheet or part that lost data */
+    int bad_errno;           /* why, when known */
     int oom;                 /* an allocation of ours failed */
     char *reasons;           /* OUTPUT_REASONS_MAX bytes of scratch */
     /* buffers of the sheets' temporary files (report_cells.c) */

@@ -122,6 +122,43 @@ report_in_the_way() {
         ! ls -A "$WORK/blocked" | grep -q tmp
 }
 
+# libxlsxwriter writes each part to a temporary file, then copies it into
+# the zip, unchecked: a full /tmp or a file size limit once gave a
+# "successful" report.xlsx with a sheet cut short. Under every file size
+# limit between the largest output file and the largest part of the
+# workbook, a run either writes the very same workbook or exits 74 and
+# writes nothing; both of the engine's checks (the sheet's rows, then its
+# copy into the zip) are seen to fire.
+temp_file_limits() {
+    report_run monteregie "$WORK/limit-ref" --no-db || return 1
+    ref="$WORK/limit-ref/report.xlsx"
+    part=$($PY -c 'import sys, zipfile
+print(max(i.file_size for i in zipfile.ZipFile(sys.argv[1]).infolist()))' "$ref") &&
+        biggest=$(wc -c "$WORK/limit-ref/"*.csv "$ref" | sort -n | tail -n 2 | head -n 1 |
+            awk '{ print $1 }') || return 1
+    [ "$part" -gt "$((biggest + 2048))" ] || { echo "no room: $biggest vs $part"; return 1; }
+    seen_rows=0 seen_copy=0 blocks=$((biggest / 512 + 2))
+    while [ "$blocks" -le $((part / 512 + 2)) ]; do
+        out="$WORK/limit-$blocks"
+        (trap '' XFSZ; ulimit -f "$blocks"; report_run monteregie "$out" --no-db) \
+            2>"$WORK/limit.err"
+        st=$?
+        if [ "$st" -eq 0 ]; then
+            cmp -s "$ref" "$out/report.xlsx" || { echo "limit $blocks: other bytes"; return 1; }
+        else
+            [ "$st" -eq 74 ] && test ! -e "$out/report.xlsx" &&
+                test ! -e "$out/decisions.csv" ||
+                { echo "limit $blocks: exit $st"; cat "$WORK/limit.err"; return 1; }
+            grep -q "sheet '.*' lost data" "$WORK/limit.err" && seen_rows=1
+            grep -q "part xl/worksheets/sheet[0-9]*.xml lost data" "$WORK/limit.err" &&
+                seen_copy=1
+        fi
+        blocks=$((blocks + 1))
+    done
+    [ "$seen_rows" = 1 ] && [ "$seen_copy" = 1 ] ||
+        { echo "rows check seen: $seen_rows, copy check seen: $seen_copy"; return 1; }
+}
+
 check "monteregie workbook agrees with its CSV files" checked monteregie "$WORK/monteregie"
 check "lanaudiere workbook agrees with its CSV files" checked lanaudiere "$WORK/lanaudiere"
 check "--lang en: English sheets and labels" english
@@ -132,5 +169,6 @@ check "bad --lang, --as-of or SOURCE_DATE_EPOCH exit 64" bad_options
 check "formula-like organisation names stay text" hostile_text
 check "overrides: reserve-funded grant and a formula-like justification" overrides
 check "a folder in the way of report.xlsx: exit 73, nothing replaced" report_in_the_way
+check "file size limits: the same workbook or exit 74, never a cut sheet" temp_file_limits
 
 done_suite e2e_report
