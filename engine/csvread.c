@@ -485,15 +485,20 @@ int csvread_mem(const char *data, size_t len, const char *name,
     return reader_finish(&r);
 }
 
-int csvread_file(const char *path, const char *name, csvread_row_fn fn,
-                 void *ctx, diag *d)
+int csvread_file_sha256(const char *path, const char *name, csvread_row_fn fn,
+                        void *ctx, char sha256[HASH_SHA256_HEX], diag *d)
 {
+    if (sha256)
+        sha256[0] = '\0';
     FILE *f = fopen(path, "rb");
     if (!f)
         return diag_at(d, DIAG_DATA, name, 0, 0, "cannot open %s: %s", path,
                        strerror(errno));
     char *chunk = malloc(CSVREAD_CHUNK);
-    if (!chunk) {
+    hash_sha256 *h = sha256 ? hash_sha256_begin() : NULL;
+    if (!chunk || (sha256 && !h)) {
+        free(chunk);
+        hash_sha256_free(h);
         fclose(f);
         return diag_add(d, DIAG_OSERR, "%s: out of memory", name);
     }
@@ -504,6 +509,10 @@ int csvread_file(const char *path, const char *name, csvread_row_fn fn,
     /* fread fills the whole chunk unless the file ends, so the BOM and the
      * header line (if under 64 KiB) are in the first one */
     while (!r.status && (got = fread(chunk, 1, CSVREAD_CHUNK, f)) > 0) {
+        if (h && hash_sha256_add(h, chunk, got) != 0) {
+            fail(&r, DIAG_OSERR, 0, 0, "%s: out of memory", name);
+            break;
+        }
         size_t skip = first ? begin(&r, chunk, got) : 0;
         first = 0;
         feed(&r, chunk + skip, got - skip);
@@ -513,7 +522,18 @@ int csvread_file(const char *path, const char *name, csvread_row_fn fn,
              strerror(errno));
     free(chunk);
     fclose(f);
-    return reader_finish(&r);
+    int rc = reader_finish(&r);
+    if (rc == 0 && h && hash_sha256_end(h, sha256) != 0)
+        rc = diag_add(d, DIAG_OSERR, "%s: out of memory", name);
+    else if (rc != 0)
+        hash_sha256_free(h);
+    return rc;
+}
+
+int csvread_file(const char *path, const char *name, csvread_row_fn fn,
+                 void *ctx, diag *d)
+{
+    return csvread_file_sha256(path, name, fn, ctx, NULL, d);
 }
 
 void csvread_show(const char *s, size_t len, char out[CSVREAD_SHOW_MAX])

@@ -43,6 +43,28 @@ static EVP_MD_CTX *hash_start(void)
     return ctx;
 }
 
+/* The opaque hash_sha256 is libcrypto's digest context, cast. */
+hash_sha256 *hash_sha256_begin(void)
+{
+    return (hash_sha256 *)hash_start();
+}
+
+int hash_sha256_add(hash_sha256 *h, const void *data, size_t len)
+{
+    return h && EVP_DigestUpdate((EVP_MD_CTX *)h, data, len) == 1 ? 0 : -1;
+}
+
+int hash_sha256_end(hash_sha256 *h, char hex[HASH_SHA256_HEX])
+{
+    hex[0] = '\0';
+    return h ? hash_finish((EVP_MD_CTX *)h, hex) : -1;
+}
+
+void hash_sha256_free(hash_sha256 *h)
+{
+    EVP_MD_CTX_free((EVP_MD_CTX *)h);
+}
+
 int hash_sha256_hex(const void *data, size_t len, char hex[HASH_SHA256_HEX])
 {
     EVP_MD_CTX *ctx = hash_start();

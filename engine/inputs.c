@@ -307,12 +307,26 @@ static void load_file(loader *L, const char *dir, const char *file,
     snprintf(path, n, "%s/%s", dir, file);
     int rc = 0;
     if (!optional || stat(path, &st) == 0 || errno != ENOENT) {
-        rc = csvread_file(path, file, fn, L, L->d);
+        char hex[HASH_SHA256_HEX];
+        rc = csvread_file_sha256(path, file, fn, L, hex, L->d);
         L->t.broken = rc != 0;
+        inputs *in = L->in;
+        if (rc == 0 && hex[0] && in->n_digests < INPUTS_MAX_FILES) {
+            in->digests[in->n_digests].file = file;
+            memcpy(in->digests[in->n_digests++].sha256, hex, sizeof hex);
+        }
     }
     free(path);
     if (rc != 0)
         note(L, rc);
+}
+
+const char *inputs_sha256(const inputs *in, const char *file)
+{
+    for (size_t i = 0; in && i < in->n_digests; i++)
+        if (!strcmp(in->digests[i].file, file))
+            return in->digests[i].sha256;
+    return NULL;
 }
 
 int inputs_load(inputs *in, const char *dir, diag *d)

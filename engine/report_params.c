@@ -29,7 +29,12 @@ static int hash_input(report_ctx *c, size_t i, diag *d)
     snprintf(path, n, "%s/%s", c->opt->inputs_dir, input_files[i]);
     struct stat st;
     int rc = 0;
-    if (i < N_REQUIRED || stat(path, &st) == 0) {
+    /* the bytes the run parsed, when it loaded the file */
+    const char *loaded = inputs_sha256(c->o->in, input_files[i]);
+    if (loaded) {
+        memcpy(h->input[h->n_inputs], loaded, HASH_SHA256_HEX);
+        h->input_names[h->n_inputs++] = input_files[i];
+    } else if (i < N_REQUIRED || stat(path, &st) == 0) {
         rc = hash_file_sha256(path, h->input[h->n_inputs], d);
         h->input_names[h->n_inputs++] = input_files[i];
     }

@@ -73,34 +73,58 @@ static int hash_keep(store_hashes *h, const char *name, const char *path,
 
 /* Hashes path as (role, name). A file that cannot be read is an error
  * when strict (a successful run just read it), else left out. */
-static int hash_add(store_hashes *h, const char *role, const char *name,
-                    const char *path, int strict, diag *d)
+/* The next entry, zeroed, for role; NULL when out of memory. */
+static store_hashed *hash_slot(store_hashes *h, const char *role)
 {
     if (h->n == h->cap) {
         size_t cap = h->cap ? h->cap * 2 : 8;
         store_hashed *v = realloc(h->v, cap * sizeof *v);
         if (!v)
-            return diag_add(d, DIAG_OSERR, "out of memory");
+            return NULL;
         h->v = v;
         h->cap = cap;
     }
     store_hashed *f = &h->v[h->n];
     memset(f, 0, sizeof *f);
     f->role = role;
+    return f;
+}
+
+static int hash_add(store_hashes *h, const char *role, const char *name,
+                    const char *path, int strict, diag *d)
+{
+    store_hashed *f = hash_slot(h, role);
+    if (!f)
+        return diag_add(d, DIAG_OSERR, "out of memory");
     if (!strict)
         return hash_now(path, f->sha256) ? hash_keep(h, name, path, d) : 0;
     int rc = hash_file_sha256(path, f->sha256, d);
     return rc != 0 ? rc : hash_keep(h, name, path, d);
 }
 
-static int hash_inputs(store_hashes *h, const char *dir, int strict, diag *d)
+/* An input file the run loaded: its digest as parsed. */
+static int hash_loaded(store_hashes *h, const char *name, const char *path,
+                       const char *sha256, diag *d)
+{
+    store_hashed *f = hash_slot(h, "input");
+    if (!f)
+        return diag_add(d, DIAG_OSERR, "out of memory");
+    memcpy(f->sha256, sha256, HASH_SHA256_HEX);
+    return hash_keep(h, name, path, d);
+}
+
+static int hash_inputs(store_hashes *h, const char *dir, const inputs *loaded,
+                       int strict, diag *d)
 {
     int rc = 0;
     for (size_t i = 0; i < N_INPUT_NAMES && rc == 0; i++) {
         char *path = join(dir, input_names[i]);
         if (!path)
             return diag_add(d, DIAG_OSERR, "out of memory");
-        if (is_file(path))
+        const char *sha256 = inputs_sha256(loaded, input_names[i]);
+        if (sha256 && strict)
+            rc = hash_loaded(h, input_names[i], path, sha256, d);
+        else if (is_file(path))
             rc = hash_add(h, "input", input_names[i], path, strict, d);
         free(path);
     }
@@ -123,11 +147,11 @@ static int hash_lib(store_hashes *h, const rules *r, const char *libdir,
     return rc;
 }
 
-int store_hash_run(store_hashes *h, const store_run_meta *m, int strict,
-                   diag *d)
+int store_hash_run(store_hashes *h, const store_run_meta *m,
+                   const inputs *loaded, int strict, diag *d)
 {
     memset(h, 0, sizeof *h);
-    int rc = hash_inputs(h, m->inputs_dir, strict, d);
+    int rc = hash_inputs(h, m->inputs_dir, loaded, strict, d);
     if (rc == 0 && (strict || is_file(m->rules_path)))
         rc = hash_add(h, "rules", base_name(m->rules_path), m->rules_path,
                       strict, d);

@@ -154,9 +154,11 @@ typedef struct store_hashes {
 
 /* Hashes the input files present in m->inputs_dir, the rule file and the
  * library files m->rules required. strict (a successful run): a file
- * that cannot be read is an error; otherwise it is left out. */
-int store_hash_run(store_hashes *h, const store_run_meta *m, int strict,
-                   diag *d);
+ * that cannot be read is an error; otherwise it is left out. A file in
+ * loaded (may be NULL) gets the digest of the bytes the run parsed,
+ * without reading it again. */
+int store_hash_run(store_hashes *h, const store_run_meta *m,
+                   const inputs *loaded, int strict, diag *d);
 void store_hashes_free(store_hashes *h);
 
 /* realpath(path), or a copy of path when it does not resolve; NULL when

@@ -229,7 +229,7 @@ static int begin_with_row(store *s, const store_run_meta *m, int status,
 {
     store_hashes h;
     store_paths p = {0};
-    int rc = store_hash_run(&h, m, status == 0, d);
+    int rc = store_hash_run(&h, m, o ? o->in : NULL, status == 0, d);
     if (rc != 0)
         return rc;
     if ((rc = paths_resolve(&p, m, d)) == 0 &&

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include "diag.h"
+#include "hash.h"
 
 #define CSVREAD_MAX_FIELD (1u << 20)  /* bytes in one field */
 #define CSVREAD_MAX_COLUMNS 1024
@@ -35,6 +36,12 @@ typedef int (*csvread_row_fn)(void *ctx, const csvread_row *row);
  * recording the problem in d. An empty file (no header) is DIAG_DATA. */
 int csvread_file(const char *path, const char *name, csvread_row_fn fn,
                  void *ctx, diag *d);
+/* csvread_file, which also writes the SHA-256 of the bytes it read into
+ * sha256: what the run store and the report record is then exactly what
+ * was loaded, and the file is read once. "" unless the whole file was
+ * read (the callback stopped it, or an error). */
+int csvread_file_sha256(const char *path, const char *name, csvread_row_fn fn,
+                        void *ctx, char sha256[HASH_SHA256_HEX], diag *d);
 int csvread_mem(const char *data, size_t len, const char *name,
                 csvread_row_fn fn, void *ctx, diag *d);
 

@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include "calendar.h"
 #include "diag.h"
+#include "hash.h"
 
 /* A share in split.csv is held exactly as parts per billion: "0.25" or
  * "25 %" -> 250 000 000. */
@@ -106,6 +107,14 @@ typedef struct commitment_row {
     long line;
 } commitment_row;
 
+/* A file as it was loaded: its name in the input folder ("split.csv", a
+ * string constant) and the SHA-256 of the bytes parsed. */
+#define INPUTS_MAX_FILES 8
+typedef struct inputs_digest {
+    const char *file;
+    char sha256[HASH_SHA256_HEX];
+} inputs_digest;
+
 typedef struct inputs {
     application *apps;
     size_t n_apps;
@@ -132,6 +141,9 @@ typedef struct inputs {
 
     commitment_row *commitments; /* commitments.csv, in file order */
     size_t n_commitments;
+
+    inputs_digest digests[INPUTS_MAX_FILES]; /* the files loaded */
+    size_t n_digests;
 } inputs;
 
 /* Loads dir/applications.csv, dir/envelopes.csv and dir/split.csv, and
@@ -139,6 +151,10 @@ typedef struct inputs {
  * On failure *in is left empty (safe to inputs_free). */
 int inputs_load(inputs *in, const char *dir, diag *d);
 void inputs_free(inputs *in);
+
+/* The SHA-256 of the input folder's file (its name, "applications.csv")
+ * as loaded, or NULL when it was not loaded (absent, or not an input). */
+const char *inputs_sha256(const inputs *in, const char *file);
 
 /* Total of envelopes.csv, in cents. */
 int64_t inputs_envelope_total(const inputs *in);

@@ -420,7 +420,8 @@ TEST(missing_file)
 }
 
 /* A file of several 64 KiB chunks, with multi-line fields across chunk
- * boundaries, reads exactly as the same bytes in memory. */
+ * boundaries, reads exactly as the same bytes in memory, and its SHA-256
+ * comes with it. */
 TEST(file_streams_like_memory)
 {
     char path[] = "/tmp/test_csvread_XXXXXX";
@@ -446,9 +447,13 @@ TEST(file_streams_like_memory)
     CHECK_INT(run(text, len, a, &d), 0);
     diag_free(&d);
     memset(b, 0, sizeof *b);
-    CHECK_INT(csvread_file(path, "t.csv", collect_row, b, &d), 0);
+    char got[HASH_SHA256_HEX], want[HASH_SHA256_HEX];
+    CHECK_INT(csvread_file_sha256(path, "t.csv", collect_row, b, got, &d), 0);
     CHECK_STR(diag_text(&d), "");
     diag_free(&d);
+    /* the digest of every byte, the BOM included, read once */
+    CHECK_INT(hash_sha256_hex(text, len, want), 0);
+    CHECK_STR(got, want);
     CHECK_INT(b->rows, 12001);
     CHECK_INT(a->rows, 12001);
     CHECK(a->sum == b->sum);
@@ -457,6 +462,12 @@ TEST(file_streams_like_memory)
     /* rows 7, 14, ... 11998 took two lines each: 1714 of them before
      * row 12000, which follows the header and 11999 rows */
     CHECK_INT(b->last_line, 1 + 11999 + 1714 + 1);
+    /* a read the callback stops has no digest */
+    memset(b, 0, sizeof *b);
+    b->stop_at = 5000;
+    CHECK_INT(csvread_file_sha256(path, "t.csv", collect_row, b, got, &d), 42);
+    CHECK_STR(got, "");
+    diag_free(&d);
     remove(path);
     free(a);
     free(b);
