@@ -43,35 +43,40 @@ static int output_ids_ascending(const inputs *in)
     return 1;
 }
 
-static output_key output_key_of(const output_data *o, size_t a)
+/* 0 ranked, 1 below the threshold, 2 ineligible or never ranked. */
+static int output_group_of(const output_data *o, size_t a)
 {
     const decision *dec = &o->alloc->decisions[a];
-    output_key k = {o->in->apps[a].subregion, 2, 0, o->in->apps[a].id, a};
-    if (dec->rank > 0) {
-        k.group = 0;
-        k.order = dec->rank;
-    } else if (dec->status == DECISION_BELOW_THRESHOLD) {
-        k.group = 1;
+    return dec->rank > 0 ? 0 : dec->status == DECISION_BELOW_THRESHOLD ? 1 : 2;
+}
+
+static output_key output_key_of(const output_data *o, size_t a)
+{
+    output_key k = {o->in->apps[a].subregion, output_group_of(o, a), 0,
+                    o->in->apps[a].id, a};
+    if (k.group == 0)
+        k.order = o->alloc->decisions[a].rank;
+    else if (k.group == 1)
         k.order = -o->res->score[a];
-    }
     return k;
 }
 
-/* With ids ascending in the file, the order needs no general sort: per
- * sub-region, ranked applications go straight to their rank's place,
- * ineligible ones stay in load order, and only those below the threshold
- * are sorted (by score). -1 when ranks are not 1..k in a sub-region: the
- * caller sorts instead. */
+/* The order needs no general sort: per sub-region, ranked applications
+ * go straight to their rank's place and the others are sorted within
+ * their group only (a third of the applications, at a million, instead
+ * of all of them). With ids ascending in the file, as exports usually
+ * list them, ineligible ones stay in load order and ties are broken by
+ * load order: integers compared instead of strings scattered through
+ * memory. -1 when ranks are not 1..k in a sub-region: the caller sorts
+ * instead. */
 static int output_order_placed(const output_data *o, output_key *keys)
 {
     size_t n = o->in->n_apps, nb = o->in->n_split * 3;
     size_t *start = calloc(2 * (nb + 1), sizeof *start), *next = start + nb + 1;
     if (!start)
         return -1;
-    for (size_t a = 0; a < n; a++) {
-        output_key k = output_key_of(o, a);
-        start[k.subregion * 3 + (size_t)k.group + 1]++;
-    }
+    for (size_t a = 0; a < n; a++)
+        start[o->in->apps[a].subregion * 3 + (size_t)output_group_of(o, a) + 1]++;
     for (size_t b = 1; b <= nb; b++)
         start[b] += start[b - 1];
     memcpy(next, start, (nb + 1) * sizeof *next);
@@ -89,9 +94,11 @@ static int output_order_placed(const output_data *o, output_key *keys)
         if (rc == 0)
             keys[at] = k;
     }
-    for (size_t b = 1; b < nb && rc == 0; b += 3) /* below the threshold */
-        qsort(keys + start[b], start[b + 1] - start[b], sizeof *keys,
-              output_key_cmp_loaded);
+    int ascending = rc == 0 && output_ids_ascending(o->in);
+    for (size_t b = 0; b < nb && rc == 0; b++)
+        if (b % 3 == 1 || (b % 3 == 2 && !ascending))
+            qsort(keys + start[b], start[b + 1] - start[b], sizeof *keys,
+                  ascending ? output_key_cmp_loaded : output_key_cmp);
     free(start);
     return rc;
 }
@@ -102,11 +109,10 @@ output_key *output_order(const output_data *o)
     output_key *keys = malloc((n + 1) * sizeof *keys);
     if (!keys)
         return NULL;
-    if (output_ids_ascending(o->in) && output_order_placed(o, keys) == 0)
+    if (output_order_placed(o, keys) == 0)
         return keys;
     for (size_t a = 0; a < n; a++)
         keys[a] = output_key_of(o, a);
     qsort(keys, n, sizeof *keys, output_key_cmp);
     return keys;
 }
-
