@@ -271,13 +271,13 @@ static int write_workbook(report_ctx *c, const char *path)
         lxw_workbook_free(c->wb);
         c->wb = NULL;
         report_stream_bufs_free(c, 0);
-        free((void *)z.sheet_bytes);
+        free(z.sheet_bytes);
         return -1;
     }
     report_zip_watch(&z);
     lxw_error e = workbook_close(c->wb);
     report_zip_watch(NULL);
-    free((void *)z.sheet_bytes);
+    free(z.sheet_bytes);
     c->wb = NULL;
     report_stream_bufs_free(c, e == LXW_NO_ERROR);
     report_keep(c, e);

@@ -79,7 +79,7 @@ typedef struct report_hashes {
  * sheet_bytes[N - 1]; failed and entry say which. NULL stops watching. */
 #define REPORT_ZIP_NAME 64
 typedef struct report_zip_check {
-    const uint64_t *sheet_bytes;  /* per worksheet, in workbook order */
+    uint64_t *sheet_bytes;        /* per worksheet, in workbook order */
     size_t n_sheets;
     int failed;
     char entry[REPORT_ZIP_NAME];
