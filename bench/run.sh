@@ -72,7 +72,7 @@ pipeline_run() {
         }
         /^alliance: [a-z]+ +[0-9.]+ s/ { t[$2] = $3; p[$2] = peak($0) }
         /report.xlsx [0-9.]+ s, CSV files/ { rep = $3; csv = $7 }
-        /peak memory/ { rss = $(NF - 1) }
+        /peak memory/ { rss = $(NF - 1); cpu = $6 " s user + " $10 " s system" }
         END {
             store = t["write"] - rep - csv
             ok = (t["total"] < target && rss < mib) ? "ok" : "MISSED"
@@ -85,6 +85,7 @@ pipeline_run() {
             row("csv", csv, p["write"])
             printf "  %-9s %8.3f s  %11.0f apps/s  peak %7.1f MiB  (target %s s, %s MiB: %s)\n",
                 "total", t["total"], n / t["total"], rss, target, mib, ok
+            printf "  %-9s %s\n", "cpu", cpu
         }' "$build/bench/log_$n"
 }
 

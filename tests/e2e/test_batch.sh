@@ -77,7 +77,8 @@ stage_log() {
             grep -Eq "^alliance: $stage +[0-9]+\.[0-9]{3} s" "$WORK/log.err" || {
                 echo "no $stage line"; cat "$WORK/log.err"; return 1; }
         done &&
-        grep -q 'peak memory' "$WORK/log.err" &&
+        grep -Eq '^alliance: total .* cpu [0-9]+\.[0-9]{2} s user \+ [0-9]+\.[0-9]{2} s system  peak memory [0-9.]+ MiB$' \
+            "$WORK/log.err" &&
         ! grep -q "$(printf '\033')" "$WORK/log.err" &&
         "$ALLIANCE" run -q --inputs inputs/monteregie --rules rules/monteregie.lua \
             --out "$WORK/log" >"$WORK/quiet.out" 2>"$WORK/quiet.err" &&
