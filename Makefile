@@ -64,7 +64,7 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/liballiance.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/liballiance.a $(LDLIBS)
 
-bench: $(BENCH_BINS)
+bench: $(BUILD)/alliance $(BENCH_BINS)
 	@bench/run.sh $(BUILD)
 
 # libFuzzer harnesses (tests/fuzz/README.md): clang with ASan + UBSan,
