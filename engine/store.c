@@ -103,14 +103,6 @@ void store_bind_str(sqlite3_stmt *st, int col, const char *v, int *err)
                           : sqlite3_bind_null(st, col));
 }
 
-void store_bind_blob(sqlite3_stmt *st, int col, const void *p, size_t n,
-                     int *err)
-{
-    /* a NULL pointer would bind NULL, not an empty blob */
-    store_keep_err(err, n ? sqlite3_bind_blob64(st, col, p, n, SQLITE_STATIC)
-                          : sqlite3_bind_zeroblob(st, col, 0));
-}
-
 int store_row_done(store *s, sqlite3_stmt *st, int err, const char *what,
                    diag *d)
 {
@@ -277,7 +269,6 @@ static int store_connect(store *s, store_mode mode, int large, diag *d)
                         "%s", s->path, sqlite3_errmsg(s->db));
     sqlite3_extended_result_codes(s->db, 1);
     sqlite3_busy_timeout(s->db, s->busy_ms);
-    if (getenv("XP_PRE") && store_exec(s, getenv("XP_PRE"), d) != 0) return 1; /* XP */
     /* Large pages are set before WAL mode, which writes the first page:
      * SQLite ignores the pragma once the file has one, so an existing
      * store keeps its own page size.

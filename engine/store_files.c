@@ -71,8 +71,6 @@ static int hash_keep(store_hashes *h, const char *name, const char *path,
     return 0;
 }
 
-/* Hashes path as (role, name). A file that cannot be read is an error
- * when strict (a successful run just read it), else left out. */
 /* The next entry, zeroed, for role; NULL when out of memory. */
 static store_hashed *hash_slot(store_hashes *h, const char *role)
 {
@@ -90,6 +88,8 @@ static store_hashed *hash_slot(store_hashes *h, const char *role)
     return f;
 }
 
+/* Hashes path as (role, name). A file that cannot be read is an error
+ * when strict (a successful run just read it), else left out. */
 static int hash_add(store_hashes *h, const char *role, const char *name,
                     const char *path, int strict, diag *d)
 {

@@ -83,12 +83,10 @@ int store_begin_unchecked(store *s, diag *d);
 
 /* Binding helpers: the first failure is kept in *err (SQLITE_OK until
  * then), so a row's bindings are checked once, by store_row_done. Text
- * and blobs are SQLITE_STATIC: callers keep them alive until the step.
- * NULL text binds NULL; a blob of 0 bytes binds an empty blob. */
+ * is SQLITE_STATIC: callers keep it alive until the step. NULL text
+ * binds NULL. */
 void store_bind_i64(sqlite3_stmt *st, int col, int64_t v, int *err);
 void store_bind_str(sqlite3_stmt *st, int col, const char *v, int *err);
-void store_bind_blob(sqlite3_stmt *st, int col, const void *p, size_t n,
-                     int *err);
 
 /* Registers the alliance_rows module on a writer's connection. */
 int store_bulk_register(store *s, diag *d);
