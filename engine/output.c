@@ -106,8 +106,8 @@ static void output_number(output_row *r, int64_t v, int cents)
         return;
     if (r->col++)
         *p++ = ',';
-    char *end = cents ? money_format(v, p) : money_format_int(v, p);
-    r->len = (size_t)(end - r->buf) + strlen(end);
+    const char *digits = cents ? money_format(v, p) : money_format_int(v, p);
+    r->len = (size_t)(digits - r->buf) + strlen(digits);
 }
 
 static void output_money(output_row *r, int64_t cents)

@@ -260,15 +260,10 @@ static int write_workbook(report_ctx *c, const char *path)
         return -1;
     }
     set_properties(c);
-    if (report_formats_init(c) != 0 || write_sheets(c) != 0) {
-        lxw_workbook_free(c->wb); /* frees without writing anything */
-        c->wb = NULL;
-        report_stream_bufs_free(c, 0);
-        return -1;
-    }
     report_zip_check z = {0};
-    if (measure_sheets(c, &z) != 0) {
-        lxw_workbook_free(c->wb);
+    if (report_formats_init(c) != 0 || write_sheets(c) != 0 ||
+        measure_sheets(c, &z) != 0) {
+        lxw_workbook_free(c->wb); /* frees without writing anything */
         c->wb = NULL;
         report_stream_bufs_free(c, 0);
         free(z.sheet_bytes);

@@ -8,6 +8,7 @@
  * report_schedule.c  Versements
  * report_rejected.c  Non retenues
  * report_params.c    Paramètres and the file hashes
+ * report_zip.c       what libxlsxwriter hands minizip: level, write checks
  *
  * Writers never stop on a libxlsxwriter error: the first one is kept in
  * report_ctx.err (checked after each sheet), so the sheet code reads as a
@@ -142,7 +143,11 @@ int report_sheet_close(report_sheet *s, long header_row);
 void report_set_cap(report_sheet *s, lxw_col_t col, double cap);
 void rx_text(report_sheet *s, lxw_row_t r, lxw_col_t col, const char *text,
              lxw_format *f);
-/* The same, but nothing at all for "" (rx_text writes a formatted blank
+/* The same, without widening the column (titles, values that may spill
+ * over empty neighbours). */
+void rx_text_free(report_sheet *s, lxw_row_t r, lxw_col_t col,
+                  const char *text, lxw_format *f);
+/* rx_text, but nothing at all for "" (rx_text writes a formatted blank
  * cell: 74 000 of them on the sub-region sheets of 100 000 applications,
  * through libxlsxwriter's slowest path). */
 void rx_text_some(report_sheet *s, lxw_row_t r, lxw_col_t col,
@@ -151,10 +156,6 @@ void rx_text_some(report_sheet *s, lxw_row_t r, lxw_col_t col,
  * status_col: one rule per status whose bit is set in statuses. */
 void rx_status_fills(report_sheet *s, lxw_row_t first, lxw_row_t last,
                      lxw_col_t status_col, unsigned statuses);
-/* The same, without widening the column (titles, values that may spill
- * over empty neighbours). */
-void rx_text_free(report_sheet *s, lxw_row_t r, lxw_col_t col,
-                  const char *text, lxw_format *f);
 void rx_money(report_sheet *s, lxw_row_t r, lxw_col_t col, int64_t cents,
               lxw_format *f);
 void rx_points(report_sheet *s, lxw_row_t r, lxw_col_t col,

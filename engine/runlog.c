@@ -104,31 +104,34 @@ static void runlog_total_line(runlog *l, const char *fmt, ...)
     va_end(ap);
 }
 
+static double runlog_mib(const struct rusage *ru)
+{
+    return (double)ru->ru_maxrss / 1024.0; /* ru_maxrss is KiB on Linux */
+}
+
 double runlog_peak_mib(void)
 {
     struct rusage ru;
-    if (getrusage(RUSAGE_SELF, &ru) != 0)
-        return 0;
-    return (double)ru.ru_maxrss / 1024.0; /* ru_maxrss is KiB on Linux */
+    return getrusage(RUSAGE_SELF, &ru) == 0 ? runlog_mib(&ru) : 0;
 }
 
-/* The process's CPU seconds so far, user and system: set beside the wall
- * time, they tell computing from waiting (disk, locks). */
-static void runlog_cpu(double *user, double *sys)
+static double runlog_seconds(struct timeval t)
 {
-    struct rusage ru;
-    *user = *sys = 0;
-    if (getrusage(RUSAGE_SELF, &ru) == 0) {
-        *user = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6;
-        *sys = (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-    }
+    return (double)t.tv_sec + (double)t.tv_usec / 1e6;
 }
 
+/* The CPU seconds, user and system, beside the wall time: they tell
+ * computing from waiting (disk, locks). */
 void runlog_total(runlog *l)
 {
-    double peak_mib = runlog_peak_mib(), user, sys;
+    struct rusage ru;
+    double user = 0, sys = 0, peak_mib = 0;
+    if (getrusage(RUSAGE_SELF, &ru) == 0) {
+        user = runlog_seconds(ru.ru_utime);
+        sys = runlog_seconds(ru.ru_stime);
+        peak_mib = runlog_mib(&ru);
+    }
     double now = runlog_now();
-    runlog_cpu(&user, &sys);
     if (l->f)
         runlog_total_line(l, "%s: %-9s %8.3f s  cpu %.2f s user + %.2f s "
                           "system  peak memory %.1f MiB", l->who, "total",

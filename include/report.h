@@ -34,7 +34,7 @@
  * Deterministic: the document's dates come from run_time only, and
  * Debian's libxlsxwriter 1.1.4 dates every zip entry 1980-01-01, so the
  * same data and run_time give a byte-identical file. Its parts are
- * deflated at zlib's fastest level (report.c: zipOpenNewFileInZip4_64). */
+ * deflated at zlib's fastest level (report_zip.c: zipOpenNewFileInZip4_64). */
 #ifndef ALLIANCE_REPORT_H
 #define ALLIANCE_REPORT_H
 

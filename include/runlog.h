@@ -43,7 +43,8 @@ void runlog_detail(runlog *l, const char *fmt, ...)
 /* Redraws the progress bar of the current stage (terminals only). */
 void runlog_progress(runlog *l, const char *stage, size_t done, size_t total);
 
-/* The total time and the process's peak resident memory. */
+/* The total time, the CPU time (user and system) and the process's peak
+ * resident memory. */
 void runlog_total(runlog *l);
 
 /* The process's peak resident memory so far, MiB. */

@@ -219,7 +219,7 @@ static int fast_entries(const char *path, unsigned char *buf, size_t cap,
     return (int)fast;
 }
 
-/* libxlsxwriter asks for zlib's default level; report.c's
+/* libxlsxwriter asks for zlib's default level; report_zip.c's
  * zipOpenNewFileInZip4_64 turns it into the fastest. */
 TEST(workbook_parts_are_deflated_at_the_fastest_level)
 {
