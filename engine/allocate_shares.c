@@ -312,10 +312,20 @@ static int shares_exhaustive(shares_job *j, const es_outcome *out)
     return 1;
 }
 
+/* Every project someone values is bought: more budget cannot change the
+ * selection. */
+static int shares_all_supported(const shares_job *j, const es_outcome *out)
+{
+    for (size_t p = 0; p < j->e.n_projects; p++)
+        if (out->state[p] != ES_BOUGHT && j->first[p] < j->first[p + 1])
+            return 0;
+    return 1;
+}
+
 /* completion = "add1": the rule again with every budget one dollar
- * higher, while the outcome is not exhaustive, until a purchase no longer
- * fits: the last outcome that fitted is kept (*best, its run's short
- * years in j). */
+ * higher, while the outcome is not exhaustive (and more money could
+ * change it), until a purchase no longer fits: the last outcome that
+ * fitted is kept (*best, its run's short years in j). */
 static int shares_add1(shares_job *j, es_outcome *best, diag *d)
 {
     int32_t *kept = malloc((j->e.n_projects + 1) * sizeof *kept);
@@ -325,7 +335,7 @@ static int shares_add1(shares_job *j, es_outcome *best, diag *d)
     int64_t k = 0;
     int rc = 0;
     while (rc == 0 && !shares_exhaustive(j, best) &&
-           best->n_bought < j->e.n_projects &&
+           !shares_all_supported(j, best) &&
            j->c->out->shares->election[j->sub].runs < SHARES_ADD1_MAX_RUNS) {
         es_outcome next;
         rc = shares_once(j, (k + 1) * SHARES_DOLLAR, &next, d);
