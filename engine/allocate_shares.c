@@ -295,23 +295,6 @@ static int shares_once(shares_job *j, int64_t increment, es_outcome *out,
     return diag_add(d, DIAG_OSERR, "out of memory");
 }
 
-/* Exhaustive: no project left out fits what the outcome leaves (the state
- * after the run that produced it). */
-static int shares_exhaustive(shares_job *j, const es_outcome *out)
-{
-    alloc_ctx *c = j->c;
-    for (size_t p = 0; p < j->e.n_projects; p++) {
-        size_t app = j->apps[p];
-        if (out->state[p] == ES_BOUGHT)
-            continue;
-        if (c->org && c->org_granted[c->org[app]] + j->cost[p] > c->cfg->max_per_org)
-            continue;
-        if (alloc_fits(c, j->sub, app, j->cost[p]) == 1)
-            return 0;
-    }
-    return 1;
-}
-
 /* Every project someone values is bought: more budget cannot change the
  * selection. */
 static int shares_all_supported(const shares_job *j, const es_outcome *out)
@@ -323,9 +306,12 @@ static int shares_all_supported(const shares_job *j, const es_outcome *out)
 }
 
 /* completion = "add1": the rule again with every budget one dollar
- * higher, while the outcome is not exhaustive (and more money could
- * change it), until a purchase no longer fits: the last outcome that
- * fitted is kept (*best, its run's short years in j). */
+ * higher, until a purchase no longer fits: the last outcome that fitted
+ * is kept (*best, its run's short years in j). An outcome that is already
+ * exhaustive (nothing left out fits the money left) may still change for
+ * another that fits: the reruns go on (Wieliczka 2023 needs it). They
+ * stop early only when every project someone values is bought (more
+ * budget cannot change the selection), or after SHARES_ADD1_MAX_RUNS. */
 static int shares_add1(shares_job *j, es_outcome *best, diag *d)
 {
     int32_t *kept = malloc((j->e.n_projects + 1) * sizeof *kept);
@@ -334,8 +320,7 @@ static int shares_add1(shares_job *j, es_outcome *best, diag *d)
     memcpy(kept, j->short_year, j->e.n_projects * sizeof *kept);
     int64_t k = 0;
     int rc = 0;
-    while (rc == 0 && !shares_exhaustive(j, best) &&
-           !shares_all_supported(j, best) &&
+    while (rc == 0 && !shares_all_supported(j, best) &&
            j->c->out->shares->election[j->sub].runs < SHARES_ADD1_MAX_RUNS) {
         es_outcome next;
         rc = shares_once(j, (k + 1) * SHARES_DOLLAR, &next, d);

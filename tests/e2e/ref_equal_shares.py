@@ -113,17 +113,15 @@ def election(projects, total, voters, completion, cents=True):
                                      accept, cents)
         return b, pay_, infeasible, spent[0]
 
-    bought, payments, _, spent = run(0, False)
+    bought, payments, _, _ = run(0, False)
     if completion != "add1":
         return bought, payments
     k = 0
     while True:
-        exhaustive = all(p in bought or spent + costs[p] > total
-                         for p in range(len(projects)))
         valued = all(p in bought for p in range(len(projects)) if projects[p][1])
-        if exhaustive or valued or k + 2 > 100000:
+        if valued or k + 2 > 100000:
             return bought, payments
-        b, p_, infeasible, s = run(100 * (k + 1), True)
+        b, p_, infeasible, _ = run(100 * (k + 1), True)
         if infeasible:
             return bought, payments
-        bought, payments, spent, k = b, p_, s, k + 1
+        bought, payments, k = b, p_, k + 1

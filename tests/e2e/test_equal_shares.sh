@@ -3,7 +3,8 @@
 #    (ref_equal_shares.py, written from the paper): the funded set and
 #    every evaluator's payment to the cent, the C core's invariants;
 #  - the real elections of tests/data/pabulib/mes decided by
-#    equalshares/add1 (Assen 2024, Świecie 2023): converted by
+#    equalshares/add1 (Assen 2024, Świecie 2023, and Wieliczka 2023's
+#    add1-comparison whose comparison kept add1's outcome): converted by
 #    tools/pabulib.py (voters -> evaluators), alliance funds exactly what
 #    the city selected;
 #  - the rule file's options refused with a clear message, explain, the
@@ -34,6 +35,10 @@ check "Assen 2024 (equalshares/add1): the city's selection" \
     same_selection tests/data/pabulib/mes/Netherlands_Assen_2024.pb
 check "Świecie 2023 (equalshares/add1): the city's selection" \
     same_selection tests/data/pabulib/mes/Poland_Swiecie_2023.pb
+# add1-comparison: add1, then the city compared the outcome with the
+# greedy one and kept it (most voters preferred it): add1 alone gives it
+check "Wieliczka 2023 (equalshares/add1-comparison): the city's selection" \
+    same_selection tests/data/pabulib/mes/Poland_Wieliczka_2023_Green_Budget.pb
 
 assen="$WORK/Netherlands_Assen_2024"
 explain_fr() {
