@@ -430,6 +430,10 @@ static alloc_shares *shares_new(size_t n_apps, size_t n_sub)
 
 int alloc_equal_shares(alloc_ctx *c, diag *d)
 {
+    /* no file is a mistake; a file without rows, no grades yet */
+    if (!inputs_sha256(c->in, "evaluations.csv") && c->order->n > 0)
+        return diag_add(d, DIAG_DATA, "allocate.method = \"equal_shares\" "
+                        "needs evaluations.csv: its evaluators are the voters");
     if (!(c->out->shares = shares_new(c->in->n_apps, c->in->n_split)))
         return diag_add(d, DIAG_OSERR, "out of memory");
     int rc = 0;

@@ -93,6 +93,16 @@ check "min_partial_share with equal shares is refused" \
     refused 'allocate.min_partial_share has no meaning with method = "equal_shares"' \
     '{ method = "equal_shares", min_partial_share = 0.5 }'
 
+no_evaluations() {
+    d="$WORK/noeval"
+    mkdir -p "$d"
+    cp "$assen/applications.csv" "$assen/envelopes.csv" "$assen/split.csv" "$assen/rules.lua" "$d/"
+    expect_status 65 "$ALLIANCE" run --inputs "$d" --rules "$d/rules.lua" --out "$d/out" --no-db &&
+        stderr_has 'allocate.method = "equal_shares" needs evaluations.csv' &&
+        [ ! -e "$d/out" ]
+}
+check "equal shares without evaluations.csv is refused, nothing written" no_evaluations
+
 # Three fiscal years, two instalments each, carry: a run whose schedule
 # sched_verify checks, with payments summing to the grants.
 multi_year() {
