@@ -181,6 +181,11 @@ static int check_file(const char *path, const char *libdir,
                cfg->n_checks, cfg->n_criteria,
                (long long)(cfg->threshold / 100),
                (long long)(cfg->threshold % 100));
+        if (cfg->method == RULES_METHOD_EQUAL_SHARES)
+            printf("%s: allocation by equal shares over the evaluators "
+                   "(completion %s, utility %s)\n", path,
+                   (const char *[]){"greedy", "none", "add1"}[cfg->completion],
+                   cfg->utility == RULES_UTILITY_COST ? "cost" : "points");
         rules_warnings(r, &d);
     }
     size_t n = flush_problems(&d, &status);

@@ -176,6 +176,20 @@ static void output_append(char *buf, size_t cap, size_t *len, const char *a,
     }
 }
 
+/* Why equal shares did not buy it (the store has the details). */
+static void output_share_reason(const alloc_shares *sh, size_t app, char *buf,
+                                size_t cap)
+{
+    char left[MONEY_BUFSZ], cost[MONEY_BUFSZ];
+    if (sh->how[app] == ALLOC_SHARE_NO_SUPPORT)
+        snprintf(buf, cap, "parts égales : aucun évaluateur ne lui a donné "
+                 "de point");
+    else
+        snprintf(buf, cap, "parts égales : ses évaluateurs n'avaient plus que "
+                 "%s pour un coût de %s", money_format_fr(sh->supporters_left[app], left),
+                 money_format_fr(sh->cost[app], cost));
+}
+
 void output_reasons(const output_data *o, size_t app, char *buf, size_t cap)
 {
     size_t len = 0;
@@ -200,6 +214,10 @@ void output_reasons(const output_data *o, size_t app, char *buf, size_t cap)
         char fy[CAL_FY_BUFSZ];
         snprintf(part, sizeof part, "enveloppe %s insuffisante",
                  cal_format_fiscal_year(o->env->first_year + dec->short_year, fy));
+        output_append(buf, cap, &len, part, NULL);
+    } else if (dec->status == DECISION_WAITLISTED && o->alloc->shares &&
+               o->alloc->shares->how[app] != ALLOC_SHARE_NO_FIT) {
+        output_share_reason(o->alloc->shares, app, part, sizeof part);
         output_append(buf, cap, &len, part, NULL);
     } else if (dec->status == DECISION_WAITLISTED) {
         output_append(buf, cap, &len, "plafond par organisme atteint", NULL);

@@ -217,7 +217,45 @@ static const char *const step2[] = {
     "PRAGMA user_version = 2",
     NULL};
 
-const char *const *const store_migrations[] = {step1, step2};
+/* The Method of Equal Shares (allocate.method = "equal_shares"): rows
+ * only for runs that used it.
+ *  - share_election: per sub-region, its voters (evaluators), the budget
+ *    each had (cents, add1's increment included) and the options;
+ *  - share_decision: per candidate, how the rule treated it (bought,
+ *    unaffordable, no_fit, no_support, completion), the step it was
+ *    chosen at, its rho as a fraction, the price asked and what its
+ *    supporters had left at the end;
+ *  - share_payment: who paid how much for each bought application. */
+static const char *const step3[] = {
+    "CREATE TABLE share_election ("
+    " run_id INTEGER NOT NULL, sub INTEGER NOT NULL,"
+    " completion TEXT NOT NULL, utility TEXT NOT NULL,"
+    " voters INTEGER NOT NULL, budget INTEGER NOT NULL,"
+    " increment INTEGER NOT NULL, runs INTEGER NOT NULL,"
+    " PRIMARY KEY (run_id, sub),"
+    " FOREIGN KEY (run_id, sub) REFERENCES subregion ON DELETE CASCADE)"
+    " WITHOUT ROWID",
+    "CREATE TABLE share_decision ("
+    " run_id INTEGER NOT NULL, app INTEGER NOT NULL,"
+    " how TEXT NOT NULL, round INTEGER," /* NULL: never chosen */
+    " rho_num INTEGER, rho_den INTEGER,"
+    " cost INTEGER NOT NULL, supporters_left INTEGER NOT NULL,"
+    " PRIMARY KEY (run_id, app),"
+    " FOREIGN KEY (run_id, app) REFERENCES application ON DELETE CASCADE)"
+    " WITHOUT ROWID",
+    "CREATE TABLE share_payment ("
+    " run_id INTEGER NOT NULL, app INTEGER NOT NULL,"
+    " evaluator TEXT NOT NULL, amount INTEGER NOT NULL CHECK (amount > 0),"
+    " PRIMARY KEY (run_id, app, evaluator),"
+    " FOREIGN KEY (run_id, app) REFERENCES application ON DELETE CASCADE)"
+    " WITHOUT ROWID",
+    IMMUTABLE("share_election", "run_id"),
+    IMMUTABLE("share_decision", "run_id"),
+    IMMUTABLE("share_payment", "run_id"),
+    "PRAGMA user_version = 3",
+    NULL};
+
+const char *const *const store_migrations[] = {step1, step2, step3};
 const size_t store_n_migrations =
     sizeof store_migrations / sizeof *store_migrations;
 
