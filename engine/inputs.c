@@ -88,6 +88,7 @@ static void arena_free(struct inputs_arena *a)
         free(b);
     }
     inputs_map_free(&a->split_index);
+    inputs_map_free(&a->territory_index);
     free(a);
 }
 
@@ -351,6 +352,9 @@ int inputs_load(inputs *in, const char *dir, diag *d)
               inputs_overrides_n_spec, inputs_overrides_row, 1);
     load_file(&L, dir, "commitments.csv", inputs_commitments_spec,
               inputs_commitments_n_spec, inputs_commitments_row, 1);
+    load_file(&L, dir, "territories.csv", inputs_territories_spec,
+              inputs_territories_n_spec, inputs_territories_row, 1);
+    inputs_territories_finish(&L);
     inputs_map_free(&L.ids);
     inputs_map_free(&L.graded);
     inputs_map_free(&L.overridden);
@@ -370,6 +374,7 @@ void inputs_free(inputs *in)
     free(in->evals);
     free(in->overrides);
     free(in->commitments);
+    free(in->territories);
     arena_free(in->arena);
     memset(in, 0, sizeof *in);
 }
