@@ -22,7 +22,7 @@
 static const char *const k_population[] = {"population", NULL};
 static const char *const k_low_income[] = {
     "low_income", "population_faible_revenu", "personnes_faible_revenu",
-    "pfr", NULL};
+    "pfr", "population_a_faible_revenu", "personnes_a_faible_revenu", NULL};
 
 enum { T_NAME, T_SUB, T_POPULATION, T_LOW_INCOME, T_N };
 
