@@ -314,20 +314,22 @@ const equity_level *equity_finest(const equity_result *r)
     return r && r->n_levels ? &r->level[r->n_levels - 1] : NULL;
 }
 
-static int64_t distance(const equity_row *r)
+/* Is a further from proportional than b on its side of 1.00? */
+static int further(const equity_row *a, const equity_row *b, int below)
 {
-    return r->ratio_fine > 1000000 ? r->ratio_fine - 1000000
-                                   : 1000000 - r->ratio_fine;
+    return below ? a->ratio_fine < b->ratio_fine : a->ratio_fine > b->ratio_fine;
 }
 
-size_t equity_furthest(const equity_level *l, size_t *rows, size_t n)
+size_t equity_furthest(const equity_level *l, size_t *rows, size_t n,
+                       int below)
 {
     size_t found = 0;
     for (size_t i = 0; i < l->n; i++) {
-        if (l->rows[i].ratio_fine == EQUITY_NONE)
+        int64_t q = l->rows[i].ratio_fine;
+        if (q == EQUITY_NONE || (below ? q >= 1000000 : q <= 1000000))
             continue;
         size_t at = found < n ? found++ : n;
-        while (at > 0 && distance(&l->rows[rows[at - 1]]) < distance(&l->rows[i])) {
+        while (at > 0 && further(&l->rows[i], &l->rows[rows[at - 1]], below)) {
             if (at < n)
                 rows[at] = rows[at - 1];
             at--;

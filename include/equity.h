@@ -111,10 +111,12 @@ int64_t equity_quotient(int64_t num, int64_t num2, int64_t scale,
  * (places 4); "" for EQUITY_NONE. buf holds 32 bytes. */
 const char *equity_format(int64_t v, int places, char buf[32]);
 
-/* The n rows (n <= 3) of the finest level furthest from proportional,
- * by |ratio - 1| (exact to the millionth, ties in file order), rows
- * without a ratio left out; returns how many were found. */
-size_t equity_furthest(const equity_level *l, size_t *rows, size_t n);
+/* The (at most n) rows of l furthest from proportional on one side:
+ * below (ratio < 1.00, lowest first) or above (ratio > 1.00, highest
+ * first), compared exactly to the millionth, ties in file order; rows
+ * without a ratio left out. Returns how many were found. */
+size_t equity_furthest(const equity_level *l, size_t *rows, size_t n,
+                       int below);
 
 /* The finest level (territories when given), or NULL. */
 const equity_level *equity_finest(const equity_result *r);
