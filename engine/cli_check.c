@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "diag.h"
+#include "equity.h"
 #include "inputs.h"
 #include "rules.h"
 
@@ -139,6 +140,10 @@ static void dry_run(rules *r, const char *dir, diag *d)
         inputs_free(&in);
         return;
     }
+    /* territories.csv against the rule file's territory_column */
+    equity_map territories;
+    equity_bind(&in, rules_config_get(r), &territories, d);
+    equity_map_free(&territories);
     int st = rules_evaluate_all(r, &in, DRY_RUN_ERRORS, &res, d);
     if (st == DIAG_OK || res.eligible)
         print_counts(dir, rules_config_get(r), &res);

@@ -62,9 +62,8 @@ int equity_bind(const inputs *in, const rules_config *cfg, equity_map *m,
     memset(m, 0, sizeof *m);
     if (!in->has_territories && !*col)
         return DIAG_OK;
-    if (!in->has_territories)
-        return diag_add(d, DIAG_DATA, "territory_column = \"%s\" in the rule "
-                        "file, but the inputs have no territories.csv", col);
+    if (!in->has_territories) /* a rule file serves many input folders */
+        return DIAG_OK;
     if (!*col)
         return diag_at(d, DIAG_DATA, "territories.csv", 0, 0,
                        "the rule file names no territory_column (the "

@@ -257,14 +257,18 @@ static int run_equity(run_state *st, runlog *log, diag *d)
                             &st->equity, d);
     if (rc != 0)
         return rc;
-    if (!st->equity.n_levels)
-        runlog_stage(log, "equity", "%s: no equity outputs",
-                     st->equity.why_none);
-    else if (st->equity.n_levels == 1)
-        runlog_stage(log, "equity", "%zu sub-regions", st->equity.level[0].n);
+    const char *col = rules_config_get(st->rules)->territory_column;
+    int no_list = col && *col && !st->in.has_territories;
+    const equity_result *e = &st->equity;
+    if (!e->n_levels)
+        runlog_stage(log, "equity", "%s: no equity outputs", e->why_none);
+    else if (e->n_levels == 1)
+        runlog_stage(log, "equity", "%zu sub-regions%s", e->level[0].n,
+                     no_list ? " (no territories.csv: no territory level)"
+                             : "");
     else
         runlog_stage(log, "equity", "%zu sub-regions, %zu territories",
-                     st->equity.level[0].n, st->equity.level[1].n);
+                     e->level[0].n, e->level[1].n);
     return 0;
 }
 
