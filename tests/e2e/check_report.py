@@ -398,7 +398,7 @@ def check_equity(ws, summary, out, L):
             expect(got[8] is None or "%" in fmt, f"{row['territory']}: share format {fmt!r}")
     # each level's spread: max/min, then Gini, below its table
     spread = [ws.cell(r, 12).value for r in range(1, ws.max_row + 1)
-              if ws.cell(r, 1).value and ("max/min" in ws.cell(r, 1).value
+              if ws.cell(r, 1).value and ("max/min" in ws.cell(r, 1).value.lower()
                                           or "Gini" in ws.cell(r, 1).value)]
     want = []
     for row in rows:
