@@ -215,24 +215,36 @@ static void territory_sub(loader *L, const csvread_row *row, territory_row *t)
         t->subregion = (size_t)k;
 }
 
-static void territory_figures(loader *L, const csvread_row *row,
-                              territory_row *t)
+/* One figure of a row; 0 and *v, or -1 once reported (or absent: the
+ * missing column is reported with the header). */
+static int territory_figure(loader *L, const csvread_row *row, int i,
+                            int64_t *v)
 {
     const char *s, *why;
     size_t len;
-    int ok = 1;
-    inputs_table_cell(&L->t, row, T_POPULATION, &s, &len);
-    if ((why = parse_people(s, len, &t->population)) != NULL) {
-        inputs_cell_error(L, &L->t, row, T_POPULATION, s, len, "%s", why);
-        ok = 0;
+    if (!inputs_table_cell(&L->t, row, i, &s, &len))
+        return -1;
+    why = len ? parse_people(s, len, v) : "is missing";
+    if (why) {
+        inputs_cell_error(L, &L->t, row, i, s, len, "%s", why);
+        return -1;
     }
-    inputs_table_cell(&L->t, row, T_LOW_INCOME, &s, &len);
-    if ((why = parse_people(s, len, &t->low_income)) != NULL)
-        inputs_cell_error(L, &L->t, row, T_LOW_INCOME, s, len, "%s", why);
-    else if (ok && t->low_income > t->population)
+    return 0;
+}
+
+static void territory_figures(loader *L, const csvread_row *row,
+                              territory_row *t)
+{
+    int ok = territory_figure(L, row, T_POPULATION, &t->population) == 0;
+    if (territory_figure(L, row, T_LOW_INCOME, &t->low_income) == 0 && ok
+        && t->low_income > t->population) {
+        const char *s;
+        size_t len;
+        inputs_table_cell(&L->t, row, T_LOW_INCOME, &s, &len);
         inputs_cell_error(L, &L->t, row, T_LOW_INCOME, s, len,
                           "is more than the population (%lld)",
                           (long long)t->population);
+    }
 }
 
 int inputs_territories_row(void *ctx, const csvread_row *row)
