@@ -107,8 +107,9 @@ static void row_figures(equity_row *r, int64_t money_all, int64_t low_all)
 }
 
 /* Largest over smallest dollars per low-income person (M_i / L_i),
- * compared exactly by cross-multiplication. */
-static int64_t max_min(const equity_level *l)
+ * compared exactly by cross-multiplication; counts the rows with
+ * low-income people left without money. */
+static int64_t max_min(equity_level *l)
 {
     const equity_row *hi = NULL, *lo = NULL;
     size_t n = 0;
@@ -118,6 +119,7 @@ static int64_t max_min(const equity_level *l)
             continue;
         equity_wide m = (equity_wide)(r->granted + r->committed);
         n++;
+        l->unfunded += m == 0;
         if (!hi || m * (equity_wide)hi->low_income
                        > (equity_wide)(hi->granted + hi->committed)
                              * (equity_wide)r->low_income)

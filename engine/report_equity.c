@@ -329,18 +329,6 @@ static lxw_row_t side(report_sheet *s, lxw_row_t r, const equity_level *l,
     return r;
 }
 
-/* A smallest amount of 0 among rows with low-income people. */
-static int someone_got_nothing(const equity_level *l)
-{
-    size_t n = 0, zero = 0;
-    for (size_t i = 0; i < l->n; i++)
-        if (l->rows[i].low_income > 0) {
-            n++;
-            zero += l->rows[i].granted + l->rows[i].committed == 0;
-        }
-    return n >= 2 && zero > 0;
-}
-
 /* The Sommaire's paragraph: the rows of the finest level furthest from
  * proportional, below then above, then that level's spread. */
 lxw_row_t report_equity_summary(report_sheet *s, lxw_row_t r)
@@ -355,7 +343,7 @@ lxw_row_t report_equity_summary(report_sheet *s, lxw_row_t r)
     r = side(s, r, l, 1);
     rx_text_free(s, r++, 0, word(c, E_ABOVE), NULL);
     r = side(s, r, l, 0);
-    const char *spread = l->max_min < 0 && someone_got_nothing(l)
+    const char *spread = l->max_min < 0 && l->unfunded
                              ? word(c, E_NO_MONEY)
                              : shown(c, l->max_min, 2, a);
     snprintf(line, sizeof line, word(c, E_SPREAD), spread,

@@ -349,7 +349,7 @@ static void run_print_equity(FILE *f, const equity_result *e)
 {
     for (size_t i = 0; i < e->n_levels; i++) {
         const equity_level *l = &e->level[i];
-        char a[32], b[32], c[32], m[MONEY_BUFSZ], p[MONEY_BUFSZ];
+        char a[64], b[32], c[32], m[MONEY_BUFSZ], p[MONEY_BUFSZ];
         fprintf(f, "  %-36s %18s %14s %9s %9s %6s\n",
                 l->kind == EQUITY_SUBREGION ? "equity by sub-region"
                                             : "equity by territory",
@@ -366,9 +366,12 @@ static void run_print_equity(FILE *f, const equity_result *e)
                     equity_format(r->low_income_share, 2, b),
                     equity_format(r->ratio, 2, c));
         }
+        if (l->max_min < 0 && l->unfunded)
+            snprintf(a, sizeof a, "infinite (%zu got nothing)", l->unfunded);
+        else if (!*equity_format(l->max_min, 2, a))
+            strcpy(a, "-");
         fprintf(f, "  spread: max/min %s, Gini %s (dollars per low-income "
-                   "person)\n", *equity_format(l->max_min, 2, a) ? a : "-",
-                *equity_format(l->gini, 2, b) ? b : "-");
+                   "person)\n", a, *equity_format(l->gini, 2, b) ? b : "-");
     }
 }
 

@@ -79,6 +79,8 @@ typedef struct equity_level {
     size_t n;
     equity_row total;        /* ratio and shares 1.00 when defined */
     int64_t max_min, gini;   /* hundredths or EQUITY_NONE */
+    size_t unfunded;         /* rows with low-income people and no money:
+                                max_min is then infinite (EQUITY_NONE) */
 } equity_level;
 
 typedef struct equity_result {
