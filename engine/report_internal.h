@@ -70,8 +70,8 @@ typedef struct report_formats {
 
 typedef struct report_hashes {
     char rules[HASH_SHA256_HEX];
-    const char *input_names[5];
-    char input[5][HASH_SHA256_HEX];
+    const char *input_names[6];
+    char input[6][HASH_SHA256_HEX];
     size_t n_inputs;
 } report_hashes;
 

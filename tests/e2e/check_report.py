@@ -340,7 +340,8 @@ def check_summary(ws, wsv, run, L):
 def check_params(ws, inputs, rules_path):
     values = {ws.cell(r, 2).value: ws.cell(r, 3).value for r in range(1, ws.max_row + 1)}
     expect(values.get(os.path.basename(rules_path)) == sha256(rules_path), "rule file hash")
-    for name in ("applications.csv", "envelopes.csv", "split.csv", "evaluations.csv", "overrides.csv"):
+    for name in ("applications.csv", "envelopes.csv", "split.csv", "evaluations.csv", "overrides.csv",
+                 "territories.csv"):
         path = f"{inputs}/{name}"
         if os.path.exists(path):
             expect(values.get(name) == sha256(path), f"{name}: hash")
