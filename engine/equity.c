@@ -64,10 +64,8 @@ int equity_bind(const inputs *in, const rules_config *cfg, equity_map *m,
         return DIAG_OK;
     if (!in->has_territories) /* a rule file serves many input folders */
         return DIAG_OK;
-    if (!*col)
-        return diag_at(d, DIAG_DATA, "territories.csv", 0, 0,
-                       "the rule file names no territory_column (the "
-                       "applications' column giving each one's territory)");
+    if (!*col) /* the territories still give the sub-regions' figures */
+        return DIAG_OK;
     long k = find_column(in, col);
     if (k < 0)
         return diag_at(d, DIAG_DATA, "applications.csv", 1, 0,

@@ -387,15 +387,22 @@ int64_t inputs_envelope_total(const inputs *in)
     return total;
 }
 
-long inputs_find_subregion(const inputs *in, const char *name)
+/* The index a name maps to in m (after trimming), or -1. */
+static long find_name(const strmap *m, const char *name)
 {
     size_t len = strlen(name), index;
-    if (!in->arena)
-        return -1;
     inputs_trim(&name, &len);
-    if (inputs_map_get(&in->arena->split_index, name, len,
-                       inputs_map_hash(name, len), &index)
-        != 0)
+    if (inputs_map_get(m, name, len, inputs_map_hash(name, len), &index) != 0)
         return -1;
     return (long)index;
+}
+
+long inputs_find_subregion(const inputs *in, const char *name)
+{
+    return in->arena ? find_name(&in->arena->split_index, name) : -1;
+}
+
+long inputs_find_territory(const inputs *in, const char *name)
+{
+    return in->arena ? find_name(&in->arena->territory_index, name) : -1;
 }

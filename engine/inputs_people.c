@@ -308,16 +308,3 @@ void inputs_territories_finish(loader *L)
         }
     }
 }
-
-long inputs_find_territory(const inputs *in, const char *name)
-{
-    size_t len = strlen(name), index;
-    if (!in->arena)
-        return -1;
-    inputs_trim(&name, &len);
-    if (inputs_map_get(&in->arena->territory_index, name, len,
-                       inputs_map_hash(name, len), &index)
-        != 0)
-        return -1;
-    return (long)index;
-}

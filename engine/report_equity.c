@@ -270,9 +270,11 @@ static void chart(report_sheet *s, lxw_row_t at, int x_offset, int title,
     chart_axis_set_reverse(chart_axis_get(ch, LXW_CHART_AXIS_TYPE_X));
     chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
     double rows = (double)(last - first + 1);
+    char description[200];
+    snprintf(description, sizeof description, "%s", word(c, title));
     lxw_chart_options opt = {.x_offset = x_offset, .x_scale = 1,
                              .y_scale = rows > 8 ? rows / 8 : 1,
-                             .description = (char *)word(c, title)};
+                             .description = description};
     report_keep(c, worksheet_insert_chart_opt(s->ws, at, 0, ch, &opt));
 }
 

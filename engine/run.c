@@ -258,14 +258,16 @@ static int run_equity(run_state *st, runlog *log, diag *d)
     if (rc != 0)
         return rc;
     const char *col = rules_config_get(st->rules)->territory_column;
-    int no_list = col && *col && !st->in.has_territories;
+    const char *why = "";
+    if (col && *col && !st->in.has_territories)
+        why = " (no territories.csv: no territory level)";
+    else if (st->in.has_territories && !st->territories.territory)
+        why = " (the rule file names no territory_column: no territory level)";
     const equity_result *e = &st->equity;
     if (!e->n_levels)
         runlog_stage(log, "equity", "%s: no equity outputs", e->why_none);
     else if (e->n_levels == 1)
-        runlog_stage(log, "equity", "%zu sub-regions%s", e->level[0].n,
-                     no_list ? " (no territories.csv: no territory level)"
-                             : "");
+        runlog_stage(log, "equity", "%zu sub-regions%s", e->level[0].n, why);
     else
         runlog_stage(log, "equity", "%zu sub-regions, %zu territories",
                      e->level[0].n, e->level[1].n);

@@ -89,9 +89,10 @@ typedef struct equity_result {
     const char *why_none;    /* what is missing when n_levels is 0 */
 } equity_result;
 
-/* Checks the figures against the rule file: territories.csv needs a
- * territory_column (a rule file's territory_column without territories.csv
- * only means no territory level), the column exists, every non-empty
+/* Checks the figures against the rule file: with territories.csv and the
+ * rule file's territory_column (either alone only means no territory
+ * level; the territories still give the sub-regions' figures), the
+ * column exists and every non-empty
  * territory of an application is a row of territories.csv (else
  * DIAG_DATA at applications.csv:line:column). Before any rule runs. */
 int equity_bind(const inputs *in, const rules_config *cfg, equity_map *m,

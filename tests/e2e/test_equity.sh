@@ -4,9 +4,9 @@
 #     examples and on generated programs (first and later calls);
 #   - a program without figures runs, says so once on stderr, and has no
 #     equity.csv (an earlier run's is removed) and no equity sheet;
-#   - an application's territory unknown to territories.csv, territories.csv
-#     without territory_column, money granted outside its sub-region: 65,
-#     nothing written;
+#   - an application's territory unknown to territories.csv, money granted
+#     outside its sub-region: 65, nothing written; territories.csv without
+#     the rule file's territory_column: the sub-region level only;
 #   - the run store holds the figures; the summary on stdout shows them.
 . "$TOP/tests/e2e/lib.sh"
 
@@ -99,9 +99,10 @@ refusals() {
         test ! -e "$WORK/bad1.out/decisions.csv" &&
         expect_status 65 "$ALLIANCE" check "$EQ_RULES" --inputs "$bad" &&
         grep -q 'applications.csv:2:4: lieu: "Nulle-part"' "$WORK/last.out" &&
-        expect_status 65 "$ALLIANCE" run --inputs "$src" \
+        expect_status 0 "$ALLIANCE" run --inputs "$src" \
             --rules tests/data/corpus/rules.lua --out "$WORK/bad2.out" --no-db &&
-        stderr_has 'territories.csv: the rule file names no territory_column' &&
+        stderr_has 'sub-regions (the rule file names no territory_column: no territory level)' &&
+        test "$(grep -c '^territory,' "$WORK/bad2.out/equity.csv")" = 0 &&
         bad="$WORK/bad3" && cp -r "$src" "$bad" &&
         id=$(awk -F, '$5 == "oui" && $4 != "" { print $1; exit }' "$bad/applications.csv") &&
         test -n "$id" &&
@@ -122,6 +123,6 @@ check "a later call: commitments counted, resubmission in its territory" later_c
 check "run summary and stage log show the equity lines" summary_lines
 check "the run store holds the equity figures" store_rows
 check "no figures: no equity outputs, said once, stale equity.csv removed" no_figures
-check "refused: unknown territory, no territory_column, grant outside the sub-region" refusals
+check "refused: unknown territory, grant outside the sub-region; no territory_column" refusals
 
 done_suite e2e_equity
