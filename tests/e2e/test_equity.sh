@@ -86,6 +86,23 @@ sys.exit(any('quit' in n for n in wb.sheetnames))" "$out/report.xlsx" &&
         $PY tests/e2e/check_equity.py tests/data/corpus/valid "$out" ""
 }
 
+# One of the two columns only: parsed (a bad value is refused), no equity.
+one_column() {
+    dir="$WORK/onecol" && mkdir -p "$dir" &&
+        cp tests/data/corpus/valid/applications.csv tests/data/corpus/valid/envelopes.csv "$dir/" &&
+        printf 'subregion,amount,population,reserve\nActon,500000.00,15622,non\nBrome-Missisquoi,700000.00,61308,non\nHaute-Yamaska,800000.00,93710,non\nRéserve,,,oui\n' \
+            >"$dir/split.csv" &&
+        "$ALLIANCE" run --inputs "$dir" --rules tests/data/corpus/rules.lua \
+            --out "$WORK/onecol.out" --no-db >/dev/null 2>"$WORK/onecol.err" &&
+        grep -q 'split.csv has a population column but no low_income: no equity outputs' \
+            "$WORK/onecol.err" &&
+        test ! -e "$WORK/onecol.out/equity.csv" &&
+        sed -i 's/,61308,/,61 308.5,/' "$dir/split.csv" &&
+        expect_status 65 "$ALLIANCE" run --inputs "$dir" --rules tests/data/corpus/rules.lua \
+            --out "$WORK/onecol.out" --no-db &&
+        stderr_has 'split.csv:3:3: population: "61 308.5" is not a whole number of persons'
+}
+
 # A bad territory in an application, territories.csv without
 # territory_column, or a grant outside the sub-region: 65, nothing written.
 refusals() {
@@ -123,6 +140,7 @@ check "a later call: commitments counted, resubmission in its territory" later_c
 check "run summary and stage log show the equity lines" summary_lines
 check "the run store holds the equity figures" store_rows
 check "no figures: no equity outputs, said once, stale equity.csv removed" no_figures
+check "one figure column only: checked, no equity outputs" one_column
 check "refused: unknown territory, grant outside the sub-region; no territory_column" refusals
 
 done_suite e2e_equity
