@@ -15,11 +15,12 @@
 #include "money.h"
 #include "output_internal.h"
 
-#define OUTPUT_N_FILES 3
+#define OUTPUT_N_FILES 4
 #define OUTPUT_REASONS_MAX 8192
 
+/* equity.csv (output_equity.c) only when the inputs have figures */
 static const char *const output_names[OUTPUT_N_FILES] = {
-    "decisions.csv", "disbursements.csv", "summary.csv"};
+    "decisions.csv", "disbursements.csv", "summary.csv", "equity.csv"};
 
 /* Rows are built in one buffer and handed to stdio 64 KiB at a time: a
  * million decisions make some twenty million cells, and a stdio call per
@@ -468,10 +469,30 @@ static int output_one(const char *tmp, output_writer fn, const output_data *o,
     return 0;
 }
 
+/* An earlier run's file that this run does not write (equity.csv of a
+ * program that now has no figures) would be read as this run's: it goes
+ * once the others are in place. */
+static int output_drop_stale(const char *out_dir, const char *name, diag *d)
+{
+    char *path = output_path(out_dir, "", name, "");
+    if (!path)
+        return diag_add(d, DIAG_OSERR, "out of memory");
+    int rc = 0;
+    if (unlink(path) != 0 && errno != ENOENT)
+        rc = diag_add(d, DIAG_CANTCREAT, "cannot remove %s (an earlier run's, "
+                      "which this run has no figures for): %s", path,
+                      strerror(errno));
+    free(path);
+    return rc;
+}
+
 int output_write(const char *out_dir, const output_data *o, diag *d)
 {
     static const output_writer writers[OUTPUT_N_FILES] = {
-        output_decisions, output_disbursements, output_summary};
+        output_decisions, output_disbursements, output_summary,
+        output_equity};
+    /* without figures, no equity.csv: an earlier run's goes (below) */
+    int n_files = o->equity ? OUTPUT_N_FILES : OUTPUT_N_FILES - 1;
     char *tmp[OUTPUT_N_FILES] = {0}, *final[OUTPUT_N_FILES] = {0};
     char suffix[32];
     snprintf(suffix, sizeof suffix, ".tmp-%ld", (long)getpid());
@@ -479,7 +500,7 @@ int output_write(const char *out_dir, const output_data *o, diag *d)
         return diag_add(d, DIAG_CANTCREAT, "cannot create %s: %s", out_dir,
                         strerror(errno));
     int rc = 0;
-    for (int i = 0; i < OUTPUT_N_FILES && rc == 0; i++) {
+    for (int i = 0; i < n_files && rc == 0; i++) {
         tmp[i] = output_path(out_dir, ".", output_names[i], suffix);
         final[i] = output_path(out_dir, "", output_names[i], "");
         if (!tmp[i] || !final[i])
@@ -489,16 +510,18 @@ int output_write(const char *out_dir, const output_data *o, diag *d)
     }
     /* A folder in the way would make a rename fail halfway through;
      * refuse before replacing anything. */
-    for (int i = 0; i < OUTPUT_N_FILES && rc == 0; i++) {
+    for (int i = 0; i < n_files && rc == 0; i++) {
         struct stat st;
         if (stat(final[i], &st) == 0 && !S_ISREG(st.st_mode))
             rc = diag_add(d, DIAG_CANTCREAT, "cannot replace %s: not a file",
                           final[i]);
     }
-    for (int i = 0; i < OUTPUT_N_FILES && rc == 0; i++)
+    for (int i = 0; i < n_files && rc == 0; i++)
         if (rename(tmp[i], final[i]) != 0)
             rc = diag_add(d, DIAG_CANTCREAT, "cannot rename %s to %s: %s",
                           tmp[i], final[i], strerror(errno));
+    if (rc == 0 && n_files < OUTPUT_N_FILES)
+        rc = output_drop_stale(out_dir, output_names[n_files], d);
     for (int i = 0; i < OUTPUT_N_FILES; i++) {
         if (rc != 0 && tmp[i])
             unlink(tmp[i]);
@@ -513,7 +536,8 @@ int output_write(const char *out_dir, const output_data *o, diag *d)
 static int output_is_tmp(const char *name)
 {
     static const char *const finals[] = {"decisions.csv", "disbursements.csv",
-                                         "summary.csv", "report.xlsx"};
+                                         "summary.csv", "equity.csv",
+                                         "report.xlsx"};
     if (name[0] != '.')
         return 0;
     for (size_t i = 0; i < sizeof finals / sizeof *finals; i++) {

@@ -207,7 +207,8 @@ static int same_name(const char *a, const char *b)
  * or the sheet of an earlier sub-region. */
 static int name_taken(const report_ctx *c, size_t sub, const char *name)
 {
-    if (same_name(name, "History"))
+    if (same_name(name, "History")
+        || same_name(name, report_equity_sheet_name(c)))
         return 1;
     for (int i = 0; i < 4; i++)
         if (same_name(name, c->fixed_name[i]))

@@ -15,7 +15,7 @@
  * present. */
 static const char *const input_files[] = {"applications.csv", "envelopes.csv",
                                           "split.csv", "evaluations.csv",
-                                          "overrides.csv"};
+                                          "overrides.csv", "territories.csv"};
 #define N_INPUT_FILES (sizeof input_files / sizeof *input_files)
 #define N_REQUIRED 3
 

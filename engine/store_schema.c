@@ -255,7 +255,35 @@ static const char *const step3[] = {
     "PRAGMA user_version = 3",
     NULL};
 
-const char *const *const store_migrations[] = {step1, step2, step3};
+/* Territorial equity (equity.h): per run, each level (sub-regions, the
+ * territories of territories.csv) with its totals and spread, and each
+ * of its rows with its people and money and the figures as equity.csv
+ * shows them (cents, shares in ten-thousandths, ratios in hundredths;
+ * NULL where a divisor was 0). A run without figures has no rows. */
+static const char *const step4[] = {
+    "CREATE TABLE equity_level ("
+    " run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+    " level TEXT NOT NULL CHECK (level IN ('subregion', 'territory')),"
+    " population INTEGER NOT NULL, low_income INTEGER NOT NULL,"
+    " granted INTEGER NOT NULL, committed INTEGER NOT NULL,"
+    " max_min INTEGER, gini INTEGER,"
+    " PRIMARY KEY (run_id, level)) WITHOUT ROWID",
+    "CREATE TABLE equity_row ("
+    " run_id INTEGER NOT NULL, level TEXT NOT NULL,"
+    " position INTEGER NOT NULL," /* in the file the row comes from */
+    " name TEXT NOT NULL, subregion TEXT NOT NULL,"
+    " population INTEGER NOT NULL, low_income INTEGER NOT NULL,"
+    " granted INTEGER NOT NULL, committed INTEGER NOT NULL,"
+    " per_inhabitant INTEGER, per_low_income INTEGER,"
+    " money_share INTEGER, low_income_share INTEGER, ratio INTEGER,"
+    " PRIMARY KEY (run_id, level, position),"
+    " FOREIGN KEY (run_id, level) REFERENCES equity_level ON DELETE CASCADE)"
+    " WITHOUT ROWID",
+    IMMUTABLE("equity_level", "run_id"), IMMUTABLE("equity_row", "run_id"),
+    "PRAGMA user_version = 4",
+    NULL};
+
+const char *const *const store_migrations[] = {step1, step2, step3, step4};
 const size_t store_n_migrations =
     sizeof store_migrations / sizeof *store_migrations;
 

@@ -35,6 +35,7 @@ typedef struct output_data {
     const split_grid *env;
     const alloc_result *alloc;
     const sched_list *sched;
+    const struct equity_result *equity; /* NULL: no figures (equity.h) */
 } output_data;
 
 int output_write(const char *out_dir, const output_data *o, diag *d);

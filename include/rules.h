@@ -24,6 +24,8 @@
  *              rank) and the smaller request (higher first)
  *   grid_total the criteria's maxima must add up to it (default: 100,
  *              only a warning from rules_warnings when they do not)
+ *   territory_column  the applications' column naming each one's
+ *              territory of territories.csv (territorial equity)
  *
  * Points and scores are held in hundredths of a point (int), so totals
  * and the threshold comparison are exact and reproducible. */
@@ -119,6 +121,9 @@ typedef struct rules_config {
     rules_method method;    /* allocate.method */
     rules_completion completion; /* allocate.completion (equal shares) */
     rules_utility utility;  /* allocate.utility (equal shares) */
+    const char *territory_column; /* the applications' column naming
+                                     their territory of territories.csv
+                                     (equity.h); "" when none */
 } rules_config;
 
 /* Results of every check and criterion for every application. */
