@@ -41,8 +41,20 @@ static inline int64_t alloc_open_cell(const alloc_ctx *c, size_t k)
 int alloc_check_committed(const alloc_ctx *c, diag *d);
 void alloc_ctx_close(alloc_ctx *c);
 
+/* Numbers organisations by name into c->org, with c->org_granted zeroed
+ * (allocate_setup.c). Returns -1 when out of memory. */
+int alloc_number_orgs(alloc_ctx *c);
+
+/* What a grant draws from each fiscal year, into c->need (allocate.c). */
+int alloc_need(alloc_ctx *c, size_t app, int64_t grant);
 int alloc_fits(alloc_ctx *c, size_t row, size_t app, int64_t grant);
+int alloc_fits_got(alloc_ctx *c, size_t row, const int64_t *got, size_t app,
+                   int64_t grant);
 void alloc_take(alloc_ctx *c, size_t row);
+
+/* The greedy method's decision for one candidate (allocate.c). */
+int alloc_choose(alloc_ctx *c, size_t sub, const int64_t *got,
+                 int64_t org_used, size_t app, alloc_choice *ch);
 
 /* Applies overrides.csv before the greedy pass. */
 int alloc_overrides(alloc_ctx *c, diag *d);
