@@ -152,12 +152,11 @@ static int rb_step(rb_sub *b, size_t k, int *stopped)
     return 0;
 }
 
-/* Where the offset search must stop next, from k on. */
+/* Where the offset search must stop next, from k on (the stop's own
+ * leaf is RB_MUST: it is never passed over). */
 static size_t rb_next_visit(const rb_sub *b, size_t k)
 {
     size_t m = rb_first(b, 1, 0, b->leaves, k, b->w);
-    if (m > b->stop_at)
-        m = b->stop_at;
     for (size_t i = 0; i < b->n_dirty; i++)
         if (b->cursor[b->dirty[i]] < m)
             m = b->cursor[b->dirty[i]];

@@ -248,8 +248,36 @@ TEST(margin_worked_example)
     diag_free(&d);
 }
 
+/* on_overflow = stop: B stops the pass. Without A, B still does not
+ * fit, so A placed after B is waitlisted with everything after B. */
+TEST(margin_across_the_stop)
+{
+    static fx_program p;
+    diag d;
+    diag_init(&d);
+    fx_init(&p, 2025, 1, 1000000);
+    size_t s = fx_sub(&p, "Nord", 1000000, 0);
+    size_t a = fx_app(&p, "A", s, 200000, 80, NULL, 12);
+    fx_app(&p, "D", s, 300000, 78, NULL, 12);
+    size_t b = fx_app(&p, "B", s, 900000, 75, NULL, 12);
+    size_t c = fx_app(&p, "C", s, 100000, 70, NULL, 12);
+    p.cfg.on_overflow = RULES_OVERFLOW_STOP;
+    robust_result rb;
+    CHECK_INT(fx_run(&p, &d), 0);
+    CHECK_INT(fx_status(&p, b), DECISION_WAITLISTED);
+    CHECK_INT(fx_status(&p, c), DECISION_WAITLISTED);
+    CHECK_INT(robust_margins(&p.in, &p.cfg, &p.res, &p.plan, &p.order, &p.env,
+                             &p.alloc, &rb, &d), 0);
+    CHECK_INT(rb.margin[a], 501);  /* 74.99: after B */
+    CHECK_INT(rb.margin[c], 500);  /* 75: before B (smaller request) */
+    robust_free(&rb);
+    fx_free(&p);
+    diag_free(&d);
+}
+
 int main(void)
 {
+    RUN(margin_across_the_stop);
     RUN(margin_worked_example);
     RUN(margins_match_brute_force);
     return testlib_done("robust");
