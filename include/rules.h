@@ -21,6 +21,7 @@
  *              rank) and the smaller request (higher first)
  *   grid_total the criteria's maxima must add up to it (default: 100,
  *              only a warning from rules_warnings when they do not)
+ *   robustness false: no margins, no one-evaluator reruns (robust.h)
  *
  * Points and scores are held in hundredths of a point (int), so totals
  * and the threshold comparison are exact and reproducible. */
@@ -93,6 +94,8 @@ typedef struct rules_config {
     int has_schedule_fn;    /* schedule is a function: instalments is
                                NULL, rules_results.dues holds the plans */
     int64_t grid_total;     /* declared grid_total, hundredths; 0: none */
+    int robustness;         /* robustness: margins and one-evaluator
+                               reruns (robust.h); 1 unless false */
     int allow_resubmit;     /* allocate.allow_resubmit: an application
                                committed in an earlier call may ask for
                                more money (with --resubmit) */
