@@ -217,7 +217,22 @@ static const char *const step2[] = {
     "PRAGMA user_version = 2",
     NULL};
 
-const char *const *const store_migrations[] = {step1, step2};
+/* Robustness (robust.h): margins and one-evaluator decisions. */
+static const char *const step3[] = {
+    "CREATE TABLE robustness ("
+    " run_id INTEGER NOT NULL, app INTEGER NOT NULL,"
+    " margin INTEGER," /* hundredths of a point; NULL: none */
+    " margin_rank INTEGER," /* the rank at score -/+ margin */
+    " decided_by TEXT," /* evaluators, ';'-separated; NULL: none */
+    " PRIMARY KEY (run_id, app),"
+    " FOREIGN KEY (run_id, app) REFERENCES decision ON DELETE CASCADE)"
+    " WITHOUT ROWID",
+    "ALTER TABLE run ADD COLUMN margins_skipped TEXT", /* NULL: computed */
+    IMMUTABLE("robustness", "run_id"),
+    "PRAGMA user_version = 3",
+    NULL};
+
+const char *const *const store_migrations[] = {step1, step2, step3};
 const size_t store_n_migrations =
     sizeof store_migrations / sizeof *store_migrations;
 

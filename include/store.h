@@ -35,7 +35,7 @@
 #include "rank.h"
 #include "rules.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_BUSY_TIMEOUT_MS 10000
 #define STORE_DEFAULT_NAME "alliance.db"
 
