@@ -95,6 +95,12 @@ int robust_evaluators(const inputs *in, const alloc_result *alloc,
 void robust_by_names(const robust_result *r, size_t app, char *buf,
                      size_t cap);
 
+/* A candidate's margin in words, French or English (en), e.g. "financé ;
+ * perdrait son financement à 2,50 points de moins"; "" for a status
+ * without margins. (robust_text.c) */
+void robust_describe(decision_status st, int64_t margin, int en, char *buf,
+                     size_t cap);
+
 void robust_free(robust_result *r);
 
 #endif

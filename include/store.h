@@ -213,6 +213,11 @@ typedef struct store_explanation {
                                  source at its turn; NULL if not reached */
     store_instalment *instalments;
     size_t n_instalments;
+    /* schema 3: robustness (robust.h) */
+    int64_t margin;           /* hundredths, or ROBUST_NONE */
+    uint32_t margin_rank;     /* 0 with no margin */
+    const char *decided_by;   /* evaluators, ';'-separated, NULL: none */
+    const char *margins_skipped; /* why margins were not computed, NULL */
     struct store_bag *bag;    /* owns every string above */
 } store_explanation;
 
