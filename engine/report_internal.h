@@ -7,6 +7,7 @@
  * report_ranking.c   one sheet per sub-region
  * report_schedule.c  Versements
  * report_rejected.c  Non retenues
+ * report_robust.c    Robustesse (margins, one-evaluator decisions)
  * report_params.c    Paramètres and the file hashes
  * report_zip.c       what libxlsxwriter hands minizip: level, write checks
  *
@@ -47,7 +48,10 @@ typedef enum report_label {
     RL_OVERFLOW_SKIP, RL_OVERFLOW_STOP, RL_OVERFLOW_PARTIAL,
     RL_LEFTOVER, RL_LEFTOVER_RESERVE, RL_LEFTOVER_CARRY, RL_MAX_GRANT,
     RL_MAX_PER_ORG, RL_NONE, RL_PAGE_FOOTER,
-    RL_COMMITTED, RL_SEC_COMMITTED, RL_N_LABELS
+    RL_COMMITTED, RL_SEC_COMMITTED,
+    RL_SHEET_ROBUST, RL_ROBUST_TITLE, RL_MARGIN, RL_MARGIN_RANK,
+    RL_DECIDED_BY, RL_IN_WORDS, RL_MARGINS_SKIPPED, RL_WITHOUT_GRADES,
+    RL_N_LABELS
 } report_label;
 
 /* Cell kinds, for formats and widths. */
@@ -108,7 +112,8 @@ typedef struct report_ctx {
     size_t *ranked_first;    /* n_sub + 1: the sub-region sheet's part */
     size_t *rejected_first;  /* n_sub + 1: the Non retenues part */
     char **sheet_name;       /* n_sub; NULL: no sheet (no application) */
-    const char *fixed_name[4];     /* the four fixed sheets' names */
+    const char *fixed_name[5];     /* the fixed sheets' names (the fifth:
+                                      Robustesse, report_robust.c) */
 } report_ctx;
 
 /* A worksheet being written, and the widest cell seen in each column. */
@@ -124,7 +129,7 @@ typedef struct report_sheet {
 /* report_labels.c */
 const char *report_text(const report_ctx *c, report_label k);
 const char *report_status_text(const report_ctx *c, decision_status s);
-/* Sheet names: the fixed four, then one per sub-region with applications,
+/* Sheet names: the fixed five, then one per sub-region with applications,
  * cleaned to Excel's rules and unique. 0, or -1 when out of memory. */
 int report_sheet_names(report_ctx *c);
 void report_sheet_names_free(report_ctx *c);
@@ -192,6 +197,7 @@ int report_summary(report_ctx *c);
 int report_ranking(report_ctx *c, size_t sub);
 int report_schedule(report_ctx *c);
 int report_rejected(report_ctx *c);
+int report_robust(report_ctx *c);
 int report_params(report_ctx *c);
 
 /* report_params.c: hashes of the rule file and input files, run id. */
