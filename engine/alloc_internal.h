@@ -50,6 +50,11 @@ int alloc_need(alloc_ctx *c, size_t app, int64_t grant);
 int alloc_fits(alloc_ctx *c, size_t row, size_t app, int64_t grant);
 int alloc_fits_got(alloc_ctx *c, size_t row, const int64_t *got, size_t app,
                    int64_t grant);
+int alloc_fits_need(alloc_ctx *c, size_t row, const int64_t *got,
+                    const int64_t *need);
+/* The request lowered to the caps, org_used granted to its organisation
+ * already (allocate.c). */
+int64_t alloc_target(const alloc_ctx *c, size_t app, int64_t org_used);
 void alloc_take(alloc_ctx *c, size_t row);
 
 /* The greedy method's decision for one candidate (allocate.c). */

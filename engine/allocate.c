@@ -47,13 +47,21 @@ int alloc_fits_got(alloc_ctx *c, size_t row, const int64_t *got, size_t app,
 {
     if (alloc_need(c, app, grant) != 0)
         return -1;
+    return alloc_fits_need(c, row, got, c->need);
+}
+
+/* 1 when drawing need[] per year fits row `row` holding `got` already,
+ * else 0 with c->short_year set. */
+int alloc_fits_need(alloc_ctx *c, size_t row, const int64_t *got,
+                    const int64_t *need)
+{
     int64_t slack = 0;
     for (size_t y = 0; y < c->n_years; y++) {
         int64_t left = alloc_open_cell(c, row * c->n_years + y) - got[y];
         slack = c->carry ? slack + left : left;
         if (c->carry)
-            slack -= c->need[y];
-        if (c->carry ? slack < 0 : c->need[y] > left) {
+            slack -= need[y];
+        if (c->carry ? slack < 0 : need[y] > left) {
             c->short_year = (int32_t)y;
             return 0;
         }
@@ -91,7 +99,7 @@ static int64_t alloc_most_that_fits(alloc_ctx *c, size_t row,
 
 /* The request lowered to the rule's caps, the organisation having been
  * granted org_used already. */
-static int64_t alloc_target(const alloc_ctx *c, size_t app, int64_t org_used)
+int64_t alloc_target(const alloc_ctx *c, size_t app, int64_t org_used)
 {
     int64_t t = c->in->apps[app].requested;
     /* a resubmission: the cap holds for its commitment and grant together */

@@ -87,3 +87,14 @@ size_t alloc_probe_n_orgs(const alloc_probe *p)
 {
     return p->n_orgs;
 }
+
+int64_t alloc_probe_target(const alloc_probe *p, size_t app, int64_t org_used)
+{
+    return alloc_target(&p->c, app, org_used);
+}
+
+int alloc_probe_fits(alloc_probe *p, size_t sub, const int64_t *got,
+                     const int64_t *need)
+{
+    return alloc_fits_need(&p->c, sub, got, need);
+}

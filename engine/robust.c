@@ -35,13 +35,25 @@ void robust_free(robust_result *r)
     memset(r, 0, sizeof *r);
 }
 
+int rb_ask(rb_sub *b, size_t i)
+{
+    size_t app = b->list[i];
+    if (b->choice[i].grant == b->in->apps[app].requested) { /* drawn already */
+        memcpy(b->asked, &b->need[i * b->ny], b->ny * sizeof *b->asked);
+        return 0;
+    }
+    return alloc_probe_need(b->probe, app, b->in->apps[app].requested,
+                            b->asked);
+}
+
+/* Funded in full: the greedy method's target is the request (no cap in
+ * the way) and the request fits; every other outcome is a partial grant
+ * or none. */
 int rb_funded(rb_sub *b, size_t app, const int64_t *got, int64_t org_used)
 {
-    alloc_choice ch;
-    if (alloc_probe_choose(b->probe, b->sub, got, org_used, app, &ch,
-                           b->tmp) < 0)
-        return -1;
-    return ch.status == DECISION_FUNDED;
+    return alloc_probe_target(b->probe, app, org_used) ==
+               b->in->apps[app].requested &&
+           alloc_probe_fits(b->probe, b->sub, got, b->asked);
 }
 
 static void rb_close(rb_sub *b)
@@ -52,6 +64,7 @@ static void rb_close(rb_sub *b)
     free(b->need);
     free(b->choice);
     free(b->open);
+    free(b->asked);
     free(b->org_before);
     free(b->next_org);
     free(b->org_now);
@@ -84,6 +97,7 @@ static int rb_open(rb_sub *b, const plan_set *plan, const split_grid *env)
     b->need = malloc(most * ny * sizeof *b->need);
     b->choice = malloc(most * sizeof *b->choice);
     b->open = malloc(ny * sizeof *b->open);
+    b->asked = malloc(ny * sizeof *b->asked);
     b->org_before = malloc(most * sizeof *b->org_before);
     b->next_org = malloc(most * sizeof *b->next_org);
     b->org_now = calloc(orgs, sizeof *b->org_now);
@@ -96,7 +110,7 @@ static int rb_open(rb_sub *b, const plan_set *plan, const split_grid *env)
     b->delta = calloc(orgs, sizeof *b->delta);
     b->dirty = malloc(orgs * sizeof *b->dirty);
     b->cursor = malloc(orgs * sizeof *b->cursor);
-    if (!b->list || !b->got || !b->need || !b->choice || !b->open || !b->org_before ||
+    if (!b->list || !b->got || !b->need || !b->choice || !b->open || !b->asked || !b->org_before ||
         !b->next_org || !b->org_now || !b->org_first || !b->tree ||
         !b->state || !b->tmp || !b->off || !b->w || !b->delta || !b->dirty ||
         !b->cursor)
@@ -111,18 +125,21 @@ static int rb_open(rb_sub *b, const plan_set *plan, const split_grid *env)
     return 0;
 }
 
-/* The row's grants before the first ranked candidate: the result's less
- * what the ranked ones drew (the overrides charged to it stay). */
+/* The row's grants before the first ranked candidate: the overrides
+ * charged to it (granted before any ranked one). */
 static int rb_start(rb_sub *b)
 {
     int64_t *g0 = b->got;
-    memcpy(g0, &b->alloc->granted[b->sub * b->ny], b->ny * sizeof *g0);
-    for (size_t k = 0; k < b->n; k++) {
-        int64_t g = b->alloc->decisions[b->list[k]].granted;
-        if (alloc_probe_need(b->probe, b->list[k], g, &b->need[k * b->ny]) != 0)
+    memset(g0, 0, b->ny * sizeof *g0);
+    for (size_t a = 0; a < b->in->n_apps; a++) {
+        const decision *dec = &b->alloc->decisions[a];
+        if (dec->status != DECISION_OVERRIDDEN || dec->source != b->sub ||
+            dec->granted <= 0)
+            continue;
+        if (alloc_probe_need(b->probe, a, dec->granted, b->tmp) != 0)
             return -1;
         for (size_t y = 0; y < b->ny; y++)
-            g0[y] -= b->need[k * b->ny + y];
+            g0[y] += b->tmp[y];
     }
     return 0;
 }
@@ -165,6 +182,10 @@ static int rb_replay(rb_sub *b, diag *d)
         for (size_t y = 0; y < ny; y++)
             b->got[(k + 1) * ny + y] = b->got[k * ny + y] + b->need[k * ny + y];
     }
+    if (memcmp(&b->got[b->n * ny], &b->alloc->granted[b->sub * ny],
+               ny * sizeof *b->got) != 0)
+        return diag_add(d, DIAG_INTERNAL, "robustness: replaying %s does not "
+                        "end where the allocation did", b->in->split[b->sub].name);
     /* the same organisation's next position, for the caps */
     for (size_t k = b->n; k-- > 0;) {
         size_t o = alloc_probe_org(b->probe, b->list[k]);
@@ -233,6 +254,8 @@ static int rb_margins(rb_sub *b, robust_result *out, diag *d)
     for (size_t i = 0; i < b->n; i++) {
         size_t a = b->list[i];
         int64_t m = ROBUST_NONE, s = 0;
+        if (rb_ask(b, i) != 0)
+            return diag_add(d, DIAG_INTERNAL, "robustness: invalid weights");
         if (b->alloc->decisions[a].status == DECISION_FUNDED) {
             long j = rb_down(b, i);
             if (j < 0)

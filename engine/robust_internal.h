@@ -38,13 +38,19 @@ typedef struct rb_sub {
     int64_t *tree;
     /* scratch, ny each, and per organisation */
     int64_t *open;          /* ny: the row's cells less earlier calls */
+    int64_t *asked;         /* ny: what the probed candidate's request
+                               draws per year (rb_ask) */
     int64_t *state, *tmp, *off, *w;
     int64_t *delta;
     size_t *dirty, *cursor, n_dirty;
 } rb_sub;
 
-/* 1 when app, placed before list[j] with the row's grants so far `got`
- * and its organisation's `org_used`, is funded in full; -1 on error. */
+/* Readies rb_funded for list[i]: what its request draws per year. 0 or
+ * -1 on invalid weights. */
+int rb_ask(rb_sub *b, size_t i);
+
+/* 1 when app (rb_ask'ed), placed with the row's grants so far `got` and
+ * its organisation's `org_used`, is funded in full; 0 when not. */
 int rb_funded(rb_sub *b, size_t app, const int64_t *got, int64_t org_used);
 
 /* The position of list[i] (funded) in the list without it before which

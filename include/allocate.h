@@ -180,6 +180,18 @@ int alloc_probe_choose(alloc_probe *p, size_t sub, const int64_t *got,
 int alloc_probe_need(alloc_probe *p, size_t app, int64_t grant,
                      int64_t *need);
 
+/* The request of app lowered to the rule's caps, its organisation having
+ * been granted org_used (the greedy method's target). */
+int64_t alloc_probe_target(const alloc_probe *p, size_t app,
+                           int64_t org_used);
+
+/* 1 when a grant drawing need[n_years] fits row `sub` holding got[]
+ * already (alloc_probe_need gives need), else 0: the greedy method's own
+ * test. A candidate is funded in full exactly when its target is its
+ * request and the request fits. */
+int alloc_probe_fits(alloc_probe *p, size_t sub, const int64_t *got,
+                     const int64_t *need);
+
 /* The organisation's dense number (0..alloc_probe_n_orgs - 1) when the
  * rule caps grants per organisation; 0 for every application otherwise. */
 size_t alloc_probe_org(const alloc_probe *p, size_t app);
