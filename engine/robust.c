@@ -65,6 +65,8 @@ static void rb_close(rb_sub *b)
     free(b->choice);
     free(b->open);
     free(b->asked);
+    free(b->ord_score);
+    free(b->pos);
     free(b->org_before);
     free(b->next_org);
     free(b->org_now);
@@ -98,6 +100,8 @@ static int rb_open(rb_sub *b, const plan_set *plan, const split_grid *env)
     b->choice = malloc(most * sizeof *b->choice);
     b->open = malloc(ny * sizeof *b->open);
     b->asked = malloc(ny * sizeof *b->asked);
+    b->ord_score = malloc(most * sizeof *b->ord_score);
+    b->pos = malloc(most * sizeof *b->pos);
     b->org_before = malloc(most * sizeof *b->org_before);
     b->next_org = malloc(most * sizeof *b->next_org);
     b->org_now = calloc(orgs, sizeof *b->org_now);
@@ -110,7 +114,7 @@ static int rb_open(rb_sub *b, const plan_set *plan, const split_grid *env)
     b->delta = calloc(orgs, sizeof *b->delta);
     b->dirty = malloc(orgs * sizeof *b->dirty);
     b->cursor = malloc(orgs * sizeof *b->cursor);
-    if (!b->list || !b->got || !b->need || !b->choice || !b->open || !b->asked || !b->org_before ||
+    if (!b->list || !b->got || !b->need || !b->choice || !b->open || !b->asked || !b->ord_score || !b->pos || !b->org_before ||
         !b->next_org || !b->org_now || !b->org_first || !b->tree ||
         !b->state || !b->tmp || !b->off || !b->w || !b->delta || !b->dirty ||
         !b->cursor)
@@ -151,9 +155,14 @@ static int rb_replay(rb_sub *b, diag *d)
     const decision *dec = b->alloc->decisions;
     size_t ny = b->ny;
     b->n = 0;
-    for (size_t i = b->order->sub_first[b->sub]; i < b->order->sub_first[b->sub + 1]; i++)
-        if (dec[b->order->apps[i]].status != DECISION_OVERRIDDEN)
+    size_t first = b->order->sub_first[b->sub];
+    for (size_t i = first; i < b->order->sub_first[b->sub + 1]; i++) {
+        b->ord_score[i - first] = b->res->score[b->order->apps[i]];
+        if (dec[b->order->apps[i]].status != DECISION_OVERRIDDEN) {
+            b->pos[b->n] = i - first;
             b->list[b->n++] = b->order->apps[i];
+        }
+    }
     if (rb_start(b) != 0)
         return diag_add(d, DIAG_INTERNAL, "robustness: invalid weights");
     for (size_t y = 0; y < ny; y++)
@@ -230,12 +239,31 @@ static long rb_up(rb_sub *b, size_t i)
     return lo;
 }
 
-/* The rank app would hold with `score`: one more than the candidates of
- * its sub-region (overridden ones included) that would rank before it. */
-static uint32_t rb_rank_at(const rb_sub *b, size_t app, int64_t score)
+/* In the sub-region's whole order (overrides included), the first score
+ * below `score` (or equal to it, when equal). */
+static size_t rb_first_below(const rb_sub *b, size_t n, int64_t score,
+                             int equal)
 {
+    size_t lo = 0, hi = n; /* scores descend: first ord_score < (<=) score */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (b->ord_score[mid] < score || (equal && b->ord_score[mid] == score))
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+/* The rank list[i] would hold with `score`: one more than the candidates
+ * of its sub-region (overridden ones included) that would rank before it:
+ * all those scoring more, and those of the same score it loses to. */
+static uint32_t rb_rank_at(const rb_sub *b, size_t i, int64_t score)
+{
+    size_t app = b->list[i];
     const size_t *apps = &b->order->apps[b->order->sub_first[b->sub]];
-    size_t lo = 0, hi = b->order->sub_first[b->sub + 1] - b->order->sub_first[b->sub];
+    size_t n = b->order->sub_first[b->sub + 1] - b->order->sub_first[b->sub];
+    size_t lo = rb_first_below(b, n, score, 1), hi = rb_first_below(b, n, score, 0);
     while (lo < hi) { /* first x that app would rank before */
         size_t mid = lo + (hi - lo) / 2;
         if (rank_before(b->in, b->res, app, score, apps[mid]))
@@ -243,7 +271,7 @@ static uint32_t rb_rank_at(const rb_sub *b, size_t app, int64_t score)
         else
             lo = mid + 1;
     }
-    size_t own = b->order->rank[app] - 1;
+    size_t own = b->pos[i];
     return (uint32_t)(lo + 1 - (own < lo));
 }
 
@@ -256,7 +284,7 @@ static int rb_margins(rb_sub *b, robust_result *out, diag *d)
         int64_t m = ROBUST_NONE, s = 0;
         if (rb_ask(b, i) != 0)
             return diag_add(d, DIAG_INTERNAL, "robustness: invalid weights");
-        if (b->alloc->decisions[a].status == DECISION_FUNDED) {
+        if (b->choice[i].status == DECISION_FUNDED) {
             long j = rb_down(b, i);
             if (j < 0)
                 return diag_add(d, DIAG_INTERNAL, "robustness: invalid weights");
@@ -277,7 +305,7 @@ static int rb_margins(rb_sub *b, robust_result *out, diag *d)
             }
         }
         out->margin[a] = m;
-        out->margin_rank[a] = m == ROBUST_NONE ? 0 : rb_rank_at(b, a, s);
+        out->margin_rank[a] = m == ROBUST_NONE ? 0 : rb_rank_at(b, i, s);
     }
     return 0;
 }

@@ -23,6 +23,9 @@ typedef struct rb_sub {
     /* the sub-region's candidates decided by the greedy method */
     size_t n;
     size_t *list;           /* n: app indexes in rank order */
+    size_t *pos;            /* n: list[k]'s place in the whole order */
+    int64_t *ord_score;     /* the scores of the sub-region's whole order
+                               (overridden candidates included) */
     int64_t *got;           /* (n + 1) * ny: granted before list[k] */
     int64_t *need;          /* n * ny: what list[k]'s grant draws */
     alloc_choice *choice;   /* n: what the allocation gave list[k] */
