@@ -275,8 +275,60 @@ TEST(margin_across_the_stop)
     diag_free(&d);
 }
 
+/* The leave-one-out bookkeeping: a rerun that says which applications
+ * change without which evaluator's rows. */
+static int fake_rerun(void *ctx, const unsigned char *keep,
+                      decision_status *status, diag *d)
+{
+    const inputs *in = ctx;
+    (void)d;
+    for (size_t a = 0; a < in->n_apps; a++)
+        status[a] = DECISION_FUNDED;
+    for (size_t i = 0; i < in->n_evals; i++)
+        if (!keep[i] && in->evals[i].points > 0) /* its grade decided it */
+            status[in->evals[i].app] = DECISION_WAITLISTED;
+    return 0;
+}
+
+TEST(one_evaluator_names_whose_absence_changes_it)
+{
+    evaluation ev[] = {
+        {0, "Luc", "q", 500, 2}, {0, "Ana", "q", 0, 3},
+        {1, "Luc", "q", 700, 4}, {1, "Ana", "q", 300, 5},
+        {2, "Zoé", "q", 0, 6},   {1, "Zoé", "q", 0, 7}};
+    inputs in = {0};
+    application apps[3] = {{0}};
+    in.apps = apps;
+    in.n_apps = 3;
+    in.evals = ev;
+    in.n_evals = 6;
+    decision dec[3] = {{0}};
+    alloc_result alloc = {.decisions = dec};
+    robust_result rb;
+    diag d;
+    diag_init(&d);
+    CHECK_INT(robust_none(3, "rank()", &rb, &d), 0);
+    CHECK_INT(robust_evaluators(&in, &alloc, fake_rerun, &in, &rb, &d), 0);
+    CHECK_INT(rb.n_evaluators, 3);
+    CHECK_STR(rb.evaluator[0], "Ana");
+    CHECK_STR(rb.evaluator[2], "Zoé");
+    char buf[64];
+    robust_by_names(&rb, 0, buf, sizeof buf);
+    CHECK_STR(buf, "Luc");
+    robust_by_names(&rb, 1, buf, sizeof buf);
+    CHECK_STR(buf, "Ana;Luc");
+    robust_by_names(&rb, 2, buf, sizeof buf);
+    CHECK_STR(buf, "");
+    robust_by_names(&rb, 1, buf, 5); /* cut at a name, never inside one */
+    CHECK_STR(buf, "Ana");
+    CHECK(rb.margin[0] == ROBUST_NONE);
+    robust_free(&rb);
+    diag_free(&d);
+}
+
 int main(void)
 {
+    RUN(one_evaluator_names_whose_absence_changes_it);
     RUN(margin_across_the_stop);
     RUN(margin_worked_example);
     RUN(margins_match_brute_force);
