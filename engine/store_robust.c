@@ -1,7 +1,8 @@
 /* store_robust: a run's robustness (robust.h) in the run store. Table
  * robustness holds a row for each application with a margin or decided
  * by one evaluator; run.margins_skipped says why margins were not
- * computed (NULL when they were). */
+ * computed, NULL when they were (its default names the runs recorded
+ * before robustness existed, so explain does not read "none" there). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,8 +80,9 @@ int store_write_robust(store *s, int64_t run, const output_data *o, diag *d)
     store_bulk rows = {n, rb_column, &w};
     int rc = store_bulk_insert(s, robust_sql, run, &rows,
                                "recording the robustness", d);
-    if (rc == 0 && !rb->margins)
-        rc = rb_skipped(s, run, rb->why_not ? rb->why_not : "not computed", d);
+    if (rc == 0)
+        rc = rb_skipped(s, run, rb->margins ? NULL
+                                : rb->why_not ? rb->why_not : "not computed", d);
     free(w.apps);
     return rc;
 }

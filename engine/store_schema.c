@@ -227,7 +227,9 @@ static const char *const step3[] = {
     " PRIMARY KEY (run_id, app),"
     " FOREIGN KEY (run_id, app) REFERENCES decision ON DELETE CASCADE)"
     " WITHOUT ROWID",
-    "ALTER TABLE run ADD COLUMN margins_skipped TEXT", /* NULL: computed */
+    /* NULL: computed; runs recorded before this step read the default */
+    "ALTER TABLE run ADD COLUMN margins_skipped TEXT"
+    " DEFAULT 'not recorded by the version that made the run'",
     IMMUTABLE("robustness", "run_id"),
     "PRAGMA user_version = 3",
     NULL};
