@@ -72,6 +72,7 @@ static void rb_close(rb_sub *b)
     free(b->org_now);
     free(b->org_first);
     free(b->tree);
+    free(b->next_open);
     free(b->state);
     free(b->tmp);
     free(b->off);
@@ -107,6 +108,7 @@ static int rb_open(rb_sub *b, const plan_set *plan, const split_grid *env)
     b->org_now = calloc(orgs, sizeof *b->org_now);
     b->org_first = malloc(orgs * sizeof *b->org_first);
     b->tree = malloc(2 * b->leaves * ny * sizeof *b->tree);
+    b->next_open = malloc((most + 1) * sizeof *b->next_open);
     b->state = malloc(ny * sizeof *b->state);
     b->tmp = malloc(ny * sizeof *b->tmp);
     b->off = malloc(ny * sizeof *b->off);
@@ -115,7 +117,7 @@ static int rb_open(rb_sub *b, const plan_set *plan, const split_grid *env)
     b->dirty = malloc(orgs * sizeof *b->dirty);
     b->cursor = malloc(orgs * sizeof *b->cursor);
     if (!b->list || !b->got || !b->need || !b->choice || !b->open || !b->asked || !b->ord_score || !b->pos || !b->org_before ||
-        !b->next_org || !b->org_now || !b->org_first || !b->tree ||
+        !b->next_org || !b->org_now || !b->org_first || !b->tree || !b->next_open ||
         !b->state || !b->tmp || !b->off || !b->w || !b->delta || !b->dirty ||
         !b->cursor)
         return -1;

@@ -9,19 +9,24 @@
  * the allocation did not fund whole: a shortfall (need minus what was
  * left) at most off; a partial grant or the stop (always); an
  * organisation whose grants moved (max_per_organisation). The segment
- * tree holds, per node and year, the least shortfall of its positions. */
+ * tree holds, per node and year, the least shortfall of its positions,
+ * and the least total of a position's positive shortfalls over the years
+ * (at most the offset's total for any position that fits): per year
+ * alone the minima come from different positions, and the search would
+ * descend almost everywhere. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "robust_internal.h"
 
-/* The leaf of position k: what the pass must look at, per year. */
+/* The leaf of position k: what the pass must look at, per year, then
+ * the total of its positive shortfalls (v[ny]). */
 static int rb_leaf(rb_sub *b, size_t k, int64_t *v)
 {
     size_t ny = b->ny;
     const alloc_choice *ch = &b->choice[k];
     int64_t fill = k == b->stop_at || (ch->grant > 0 && !ch->whole) ? RB_MUST : RB_INF;
-    for (size_t y = 0; y < ny; y++)
+    for (size_t y = 0; y <= ny; y++)
         v[y] = fill;
     if (fill == RB_MUST || k > b->stop_at || ch->grant > 0 || ch->target <= 0)
         return 0;
@@ -37,12 +42,15 @@ static int rb_leaf(rb_sub *b, size_t k, int64_t *v)
                 v[y] = run;
         }
     }
+    v[ny] = 0;
+    for (size_t y = 0; y < ny; y++)
+        v[ny] += v[y] > 0 ? v[y] : 0;
     return 0;
 }
 
 int rb_tree_build(rb_sub *b)
 {
-    size_t ny = b->ny, L = b->leaves;
+    size_t ny = b->ny + 1, L = b->leaves; /* the years and the total */
     for (size_t k = 0; k < L; k++) {
         int64_t *v = &b->tree[(L + k) * ny];
         if (k >= b->n) {
@@ -52,6 +60,9 @@ int rb_tree_build(rb_sub *b)
             return -1;
         }
     }
+    b->next_open[b->n] = b->n; /* for the linear scan: skips whole fits */
+    for (size_t k = b->n; k-- > 0;)
+        b->next_open[k] = b->tree[(L + k) * ny] == RB_INF ? b->next_open[k + 1] : k;
     for (size_t node = L; node-- > 1;)
         for (size_t y = 0; y < ny; y++) {
             int64_t l = b->tree[2 * node * ny + y], r = b->tree[(2 * node + 1) * ny + y];
@@ -67,8 +78,8 @@ static size_t rb_first(const rb_sub *b, size_t node, size_t lo, size_t hi,
 {
     if (hi <= k || lo >= b->n)
         return SIZE_MAX;
-    const int64_t *m = &b->tree[node * b->ny];
-    for (size_t y = 0; y < b->ny; y++)
+    const int64_t *m = &b->tree[node * (b->ny + 1)];
+    for (size_t y = 0; y <= b->ny; y++)
         if (m[y] > w[y])
             return SIZE_MAX;
     if (hi - lo == 1)
@@ -78,14 +89,17 @@ static size_t rb_first(const rb_sub *b, size_t node, size_t lo, size_t hi,
     return r != SIZE_MAX ? r : rb_first(b, 2 * node + 1, mid, hi, k, w);
 }
 
-/* w from off (running totals when carrying); 1 when none is negative. */
+/* w from off (running totals when carrying), then their total; 1 when
+ * none is negative. */
 static int rb_offset_ok(rb_sub *b)
 {
     int64_t run = 0;
     int ok = 1;
+    b->w[b->ny] = 0;
     for (size_t y = 0; y < b->ny; y++) {
         run = b->carry ? run + b->off[y] : b->off[y];
         b->w[y] = run;
+        b->w[b->ny] += run;
         ok &= run >= 0;
     }
     return ok;
@@ -152,11 +166,30 @@ static int rb_step(rb_sub *b, size_t k, int *stopped)
     return 0;
 }
 
+/* rb_first from k, after a look at the next few positions that are not
+ * whole fits (contiguous leaves): the one sought is most often among
+ * them, and a linear look costs no cache miss per tree level. */
+#define RB_SCAN 64
+static size_t rb_find(const rb_sub *b, size_t k)
+{
+    size_t ny1 = b->ny + 1, s = k < b->n ? b->next_open[k] : b->n;
+    size_t end = s + RB_SCAN < b->n ? s + RB_SCAN : b->n;
+    for (size_t j = s; j < end; j++) {
+        const int64_t *v = &b->tree[(b->leaves + j) * ny1];
+        size_t y = 0;
+        while (y < ny1 && v[y] <= b->w[y])
+            y++;
+        if (y == ny1)
+            return j;
+    }
+    return end < b->n ? rb_first(b, 1, 0, b->leaves, end, b->w) : SIZE_MAX;
+}
+
 /* Where the offset search must stop next, from k on (the stop's own
  * leaf is RB_MUST: it is never passed over). */
 static size_t rb_next_visit(const rb_sub *b, size_t k)
 {
-    size_t m = rb_first(b, 1, 0, b->leaves, k, b->w);
+    size_t m = rb_find(b, k);
     for (size_t i = 0; i < b->n_dirty; i++)
         if (b->cursor[b->dirty[i]] < m)
             m = b->cursor[b->dirty[i]];

@@ -39,6 +39,8 @@ typedef struct rb_sub {
        shortfall (see robust_down.c) */
     size_t leaves;
     int64_t *tree;
+    size_t *next_open;      /* n + 1: first position from k that is not a
+                               whole fit of the allocation's */
     /* scratch, ny each, and per organisation */
     int64_t *open;          /* ny: the row's cells less earlier calls */
     int64_t *asked;         /* ny: what the probed candidate's request
