@@ -98,3 +98,8 @@ int alloc_probe_fits(alloc_probe *p, size_t sub, const int64_t *got,
 {
     return alloc_fits_need(&p->c, sub, got, need);
 }
+
+const int64_t *alloc_probe_drawn(const alloc_probe *p)
+{
+    return p->c.need;
+}

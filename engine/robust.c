@@ -189,6 +189,10 @@ static int rb_replay(rb_sub *b, diag *d)
         if (r == 1)
             b->stop_at = k;
         b->choice[k] = ch;
+        int tried = b->stop_at >= k && ch.grant == 0 && ch.target > 0 &&
+                    b->cfg->on_overflow != RULES_OVERFLOW_PARTIAL;
+        if (rb_leaf(b, k, tried ? alloc_probe_drawn(b->probe) : NULL) != 0)
+            return diag_add(d, DIAG_INTERNAL, "robustness: invalid weights");
         b->org_now[o] += ch.grant;
         for (size_t y = 0; y < ny; y++)
             b->got[(k + 1) * ny + y] = b->got[k * ny + y] + b->need[k * ny + y];
@@ -203,7 +207,8 @@ static int rb_replay(rb_sub *b, diag *d)
         b->next_org[k] = b->org_first[o] == SIZE_MAX ? b->n : b->org_first[o];
         b->org_first[o] = k;
     }
-    return rb_tree_build(b) != 0 ? diag_add(d, DIAG_OSERR, "out of memory") : 0;
+    rb_tree_build(b);
+    return 0;
 }
 
 /* What the organisation of list[i] had been granted before list[j]

@@ -19,11 +19,10 @@
 
 #include "robust_internal.h"
 
-/* The leaf of position k: what the pass must look at, per year, then
- * the total of its positive shortfalls (v[ny]). */
-static int rb_leaf(rb_sub *b, size_t k, int64_t *v)
+int rb_leaf(rb_sub *b, size_t k, const int64_t *drawn)
 {
     size_t ny = b->ny;
+    int64_t *v = &b->tree[(b->leaves + k) * (ny + 1)];
     const alloc_choice *ch = &b->choice[k];
     int64_t fill = k == b->stop_at || (ch->grant > 0 && !ch->whole) ? RB_MUST : RB_INF;
     for (size_t y = 0; y <= ny; y++)
@@ -32,11 +31,13 @@ static int rb_leaf(rb_sub *b, size_t k, int64_t *v)
         return 0;
     int64_t tries[2] = {ch->target, ch->lowest};
     for (int t = 0; t < 2 && tries[t] > 0; t++) {
-        if (alloc_probe_need(b->probe, b->list[k], tries[t], b->tmp) != 0)
+        const int64_t *need = t == 0 && drawn ? drawn : b->tmp;
+        if (need == b->tmp &&
+            alloc_probe_need(b->probe, b->list[k], tries[t], b->tmp) != 0)
             return -1;
         int64_t run = 0;
         for (size_t y = 0; y < ny; y++) {
-            int64_t short_y = b->tmp[y] - (b->open[y] - b->got[k * ny + y]);
+            int64_t short_y = need[y] - (b->open[y] - b->got[k * ny + y]);
             run = b->carry ? run + short_y : short_y;
             if (run < v[y])
                 v[y] = run;
@@ -48,18 +49,12 @@ static int rb_leaf(rb_sub *b, size_t k, int64_t *v)
     return 0;
 }
 
-int rb_tree_build(rb_sub *b)
+void rb_tree_build(rb_sub *b)
 {
     size_t ny = b->ny + 1, L = b->leaves; /* the years and the total */
-    for (size_t k = 0; k < L; k++) {
-        int64_t *v = &b->tree[(L + k) * ny];
-        if (k >= b->n) {
-            for (size_t y = 0; y < ny; y++)
-                v[y] = RB_INF;
-        } else if (rb_leaf(b, k, v) != 0) {
-            return -1;
-        }
-    }
+    for (size_t k = b->n; k < L; k++)
+        for (size_t y = 0; y < ny; y++)
+            b->tree[(L + k) * ny + y] = RB_INF;
     b->next_open[b->n] = b->n; /* for the linear scan: skips whole fits */
     for (size_t k = b->n; k-- > 0;)
         b->next_open[k] = b->tree[(L + k) * ny] == RB_INF ? b->next_open[k + 1] : k;
@@ -68,7 +63,6 @@ int rb_tree_build(rb_sub *b)
             int64_t l = b->tree[2 * node * ny + y], r = b->tree[(2 * node + 1) * ny + y];
             b->tree[node * ny + y] = l < r ? l : r;
         }
-    return 0;
 }
 
 /* First position >= k in node [lo, hi) whose every year's shortfall is at

@@ -64,7 +64,14 @@ int rb_funded(rb_sub *b, size_t app, const int64_t *got, int64_t org_used);
  * -1 on error. (robust_down.c) */
 long rb_down(rb_sub *b, size_t i);
 
-/* Builds the tree of shortfalls once the list is replayed. */
-int rb_tree_build(rb_sub *b);
+/* Writes the tree's leaf of list[k] as the replay decides it (its
+ * choice, stop_at, got[k] set): what the offset search must look at.
+ * drawn: what the target drew, when the replay's decision computed it,
+ * else NULL. 0, or -1 on invalid weights. (robust_down.c) */
+int rb_leaf(rb_sub *b, size_t k, const int64_t *drawn);
+
+/* Builds the tree of shortfalls over the leaves once the list is
+ * replayed. */
+void rb_tree_build(rb_sub *b);
 
 #endif

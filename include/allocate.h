@@ -175,6 +175,11 @@ int alloc_probe_choose(alloc_probe *p, size_t sub, const int64_t *got,
                        int64_t org_used, size_t app, alloc_choice *ch,
                        int64_t *need);
 
+/* What the last fit test of alloc_probe_choose drew per fiscal year: when
+ * it granted nothing with on_overflow skip or stop, what the target would
+ * have drawn. Valid until the next call on p. */
+const int64_t *alloc_probe_drawn(const alloc_probe *p);
+
 /* What a grant of `grant` cents to app draws per fiscal year, into
  * need[n_years]. Returns 0, or -1 on invalid weights. */
 int alloc_probe_need(alloc_probe *p, size_t app, int64_t grant,
