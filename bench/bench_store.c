@@ -118,7 +118,7 @@ static cost store_once(const program *p, const store_run_meta *m,
                        const char *db)
 {
     output_data o = {&p->in, rules_config_get(p->rules), &p->res, &p->plan,
-                     &p->env, &p->alloc, &p->sched, NULL};
+                     &p->env, &p->alloc, &p->sched, NULL, NULL};
     diag d;
     diag_init(&d);
     remove_db(db);

@@ -41,8 +41,25 @@ static inline int64_t alloc_open_cell(const alloc_ctx *c, size_t k)
 int alloc_check_committed(const alloc_ctx *c, diag *d);
 void alloc_ctx_close(alloc_ctx *c);
 
+/* Numbers organisations by name into c->org, with c->org_granted zeroed
+ * (allocate_setup.c). Returns -1 when out of memory. */
+int alloc_number_orgs(alloc_ctx *c);
+
+/* What a grant draws from each fiscal year, into c->need (allocate.c). */
+int alloc_need(alloc_ctx *c, size_t app, int64_t grant);
 int alloc_fits(alloc_ctx *c, size_t row, size_t app, int64_t grant);
+int alloc_fits_got(alloc_ctx *c, size_t row, const int64_t *got, size_t app,
+                   int64_t grant);
+int alloc_fits_need(alloc_ctx *c, size_t row, const int64_t *got,
+                    const int64_t *need);
+/* The request lowered to the caps, org_used granted to its organisation
+ * already (allocate.c). */
+int64_t alloc_target(const alloc_ctx *c, size_t app, int64_t org_used);
 void alloc_take(alloc_ctx *c, size_t row);
+
+/* The greedy method's decision for one candidate (allocate.c). */
+int alloc_choose(alloc_ctx *c, size_t sub, const int64_t *got,
+                 int64_t org_used, size_t app, alloc_choice *ch);
 
 /* Applies overrides.csv before the greedy pass. */
 int alloc_overrides(alloc_ctx *c, diag *d);
@@ -50,9 +67,6 @@ int alloc_overrides(alloc_ctx *c, diag *d);
 /* Grants every sub-region as p proposes, after checking each grant
  * (allocate_proposed.c). */
 int alloc_proposed(alloc_ctx *c, const alloc_proposer *p, diag *d);
-
-/* The request lowered to the rule's caps (allocate.c). */
-int64_t alloc_target(const alloc_ctx *c, size_t app);
 
 /* The greedy method over every sub-region's candidates not decided yet
  * (allocate.c). */

@@ -19,7 +19,7 @@ const char *alloc_status_name(decision_status s)
 }
 
 /* Money the grant draws from each fiscal year, into c->need. */
-static int alloc_need(alloc_ctx *c, size_t app, int64_t grant)
+int alloc_need(alloc_ctx *c, size_t app, int64_t grant)
 {
     memset(c->need, 0, c->n_years * sizeof *c->need);
     if (plan_amounts(c->plan, app, grant, c->amounts) != 0)
@@ -36,16 +36,32 @@ static int alloc_need(alloc_ctx *c, size_t app, int64_t grant)
  * must fit what they hold together. */
 int alloc_fits(alloc_ctx *c, size_t row, size_t app, int64_t grant)
 {
+    return alloc_fits_got(c, row, &c->out->granted[row * c->n_years], app,
+                          grant);
+}
+
+/* alloc_fits against `got`, the row's grants so far (n_years), instead of
+ * the result's: robust.c asks how a candidate would fare elsewhere. */
+int alloc_fits_got(alloc_ctx *c, size_t row, const int64_t *got, size_t app,
+                   int64_t grant)
+{
     if (alloc_need(c, app, grant) != 0)
         return -1;
-    const int64_t *got = &c->out->granted[row * c->n_years];
+    return alloc_fits_need(c, row, got, c->need);
+}
+
+/* 1 when drawing need[] per year fits row `row` holding `got` already,
+ * else 0 with c->short_year set. */
+int alloc_fits_need(alloc_ctx *c, size_t row, const int64_t *got,
+                    const int64_t *need)
+{
     int64_t slack = 0;
     for (size_t y = 0; y < c->n_years; y++) {
         int64_t left = alloc_open_cell(c, row * c->n_years + y) - got[y];
         slack = c->carry ? slack + left : left;
         if (c->carry)
-            slack -= c->need[y];
-        if (c->carry ? slack < 0 : c->need[y] > left) {
+            slack -= need[y];
+        if (c->carry ? slack < 0 : need[y] > left) {
             c->short_year = (int32_t)y;
             return 0;
         }
@@ -63,16 +79,17 @@ void alloc_take(alloc_ctx *c, size_t row)
 /* Largest grant in [lowest, highest] that fits, or 0. Rounding of the
  * instalments makes fitting only nearly monotone in the grant, so every
  * candidate is checked and only a fitting one is ever returned. */
-static int64_t alloc_most_that_fits(alloc_ctx *c, size_t row, size_t app,
+static int64_t alloc_most_that_fits(alloc_ctx *c, size_t row,
+                                    const int64_t *got, size_t app,
                                     int64_t lowest, int64_t highest)
 {
     if (lowest < 1)
         lowest = 1;
-    if (lowest > highest || alloc_fits(c, row, app, lowest) != 1)
+    if (lowest > highest || alloc_fits_got(c, row, got, app, lowest) != 1)
         return 0;
     while (lowest < highest) {
         int64_t mid = lowest + (highest - lowest + 1) / 2;
-        if (alloc_fits(c, row, app, mid) == 1)
+        if (alloc_fits_got(c, row, got, app, mid) == 1)
             lowest = mid;
         else
             highest = mid - 1;
@@ -80,7 +97,9 @@ static int64_t alloc_most_that_fits(alloc_ctx *c, size_t row, size_t app,
     return lowest;
 }
 
-int64_t alloc_target(const alloc_ctx *c, size_t app)
+/* The request lowered to the rule's caps, the organisation having been
+ * granted org_used already. */
+int64_t alloc_target(const alloc_ctx *c, size_t app, int64_t org_used)
 {
     int64_t t = c->in->apps[app].requested;
     /* a resubmission: the cap holds for its commitment and grant together */
@@ -88,7 +107,7 @@ int64_t alloc_target(const alloc_ctx *c, size_t app)
     if (c->cfg->max_grant && t > cap)
         t = cap;
     if (c->cfg->max_per_org) {
-        int64_t left = c->cfg->max_per_org - c->org_granted[c->org[app]];
+        int64_t left = c->cfg->max_per_org - org_used;
         if (t > left)
             t = left;
     }
@@ -106,35 +125,56 @@ void alloc_grant(alloc_ctx *c, size_t row, size_t app, int64_t g,
         c->org_granted[c->org[app]] += g;
 }
 
-/* Decides one candidate; returns 1 when on_overflow = stop ends the
- * sub-region, 0 to go on, -1 on invalid weights. */
-static int alloc_decide(alloc_ctx *c, size_t sub, size_t app, decision *dec)
+/* What one candidate gets against the row's grants so far (got) and its
+ * organisation's (org_used): on success c->need holds what the grant
+ * draws per year. Returns 1 when on_overflow = stop ends the sub-region,
+ * 0 to go on, -1 on invalid weights. */
+int alloc_choose(alloc_ctx *c, size_t sub, const int64_t *got,
+                 int64_t org_used, size_t app, alloc_choice *ch)
 {
     int64_t requested = c->in->apps[app].requested;
-    int64_t target = alloc_target(c, app);
-    dec->status = DECISION_WAITLISTED;
+    int64_t target = alloc_target(c, app, org_used);
+    *ch = (alloc_choice){0, DECISION_WAITLISTED, -1, 0, target, 0};
     if (target <= 0)
         return 0; /* the organisation's cap is used up */
-    int fits = alloc_fits(c, sub, app, target);
+    int fits = alloc_fits_got(c, sub, got, app, target);
     if (fits < 0)
         return -1;
     if (fits) {
-        dec->short_year = -1;
-        alloc_grant(c, sub, app, target, dec);
+        *ch = (alloc_choice){target, target == requested ? DECISION_FUNDED
+                                                         : DECISION_PARTIAL,
+                             -1, 1, target, 0};
         return 0;
     }
-    dec->short_year = c->short_year;
+    ch->short_year = c->short_year;
     if (c->cfg->on_overflow == RULES_OVERFLOW_STOP)
         return 1;
     if (c->cfg->on_overflow == RULES_OVERFLOW_PARTIAL) {
         int64_t minimum = (requested * c->cfg->min_partial + 999) / 1000;
-        int64_t g = alloc_most_that_fits(c, sub, app, minimum, target);
-        if (g > 0 && alloc_fits(c, sub, app, g) == 1) {
-            dec->short_year = -1;
-            alloc_grant(c, sub, app, g, dec);
-        }
+        ch->lowest = minimum < 1 ? 1 : minimum;
+        if (ch->lowest > target)
+            ch->lowest = 0;
+        int64_t g = alloc_most_that_fits(c, sub, got, app, minimum, target);
+        if (g > 0 && alloc_fits_got(c, sub, got, app, g) == 1)
+            *ch = (alloc_choice){g, g == requested ? DECISION_FUNDED
+                                                   : DECISION_PARTIAL, -1, 0,
+                                 target, ch->lowest};
     }
     return 0;
+}
+
+/* Decides one candidate in the result; returns as alloc_choose. */
+static int alloc_decide(alloc_ctx *c, size_t sub, size_t app, decision *dec)
+{
+    alloc_choice ch;
+    int64_t used = c->org ? c->org_granted[c->org[app]] : 0;
+    int r = alloc_choose(c, sub, &c->out->granted[sub * c->n_years], used,
+                         app, &ch);
+    dec->status = DECISION_WAITLISTED;
+    dec->short_year = ch.short_year;
+    if (r == 0 && ch.grant > 0)
+        alloc_grant(c, sub, app, ch.grant, dec);
+    return r;
 }
 
 /* Statuses of everything rank left out; candidates are decided later.

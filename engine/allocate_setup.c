@@ -20,7 +20,7 @@ static int org_cmp(const void *a, const void *b)
 }
 
 /* Numbers organisations by name so caps can add up their grants. */
-static int alloc_number_orgs(alloc_ctx *c)
+int alloc_number_orgs(alloc_ctx *c)
 {
     size_t n = c->in->n_apps;
     org_key *keys = malloc((n + 1) * sizeof *keys);

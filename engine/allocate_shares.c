@@ -124,7 +124,8 @@ static size_t shares_projects(shares_job *j, long *project_of)
         if (dec->status == DECISION_OVERRIDDEN)
             continue;
         dec->status = DECISION_WAITLISTED;
-        int64_t t = alloc_target(c, app);
+        int64_t t = alloc_target(c, app,
+                                 c->org ? c->org_granted[c->org[app]] : 0);
         if (t <= 0) {
             c->out->shares->how[app] = ALLOC_SHARE_NO_FIT;
             continue;

@@ -184,10 +184,11 @@ static int check_file(const char *path, const char *libdir,
     int status = DIAG_DATA;
     if (rules_open(&r, path, libdir, NULL, &d) == DIAG_OK) {
         const rules_config *cfg = rules_config_get(r);
-        printf("%s: %zu checks, %zu criteria, threshold %lld.%02lld\n", path,
-               cfg->n_checks, cfg->n_criteria,
+        printf("%s: %zu checks, %zu criteria, threshold %lld.%02lld%s\n",
+               path, cfg->n_checks, cfg->n_criteria,
                (long long)(cfg->threshold / 100),
-               (long long)(cfg->threshold % 100));
+               (long long)(cfg->threshold % 100),
+               cfg->robustness ? "" : ", robustness off");
         if (cfg->method == RULES_METHOD_EQUAL_SHARES)
             printf("%s: allocation by equal shares over the evaluators "
                    "(completion %s, utility %s)\n", path,

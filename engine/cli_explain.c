@@ -13,7 +13,10 @@ static const char usage_explain[] =
     "Explains the decision on one application: each eligibility check (passed\n"
     "or failed, and why), each criterion's points out of its maximum, the score\n"
     "against the threshold, the rank in its sub-region, what its envelope had\n"
-    "left in each fiscal year when its turn came, and its instalments.\n"
+    "left in each fiscal year when its turn came, and its instalments; how\n"
+    "near the cut line it is (the margin: points it could lose and stay funded,\n"
+    "or must gain to be funded in full, and the rank that would give it) and\n"
+    "the evaluators whose grades alone decide it.\n"
     "\n"
     "options:\n"
     "  -r, --run ID      the run (default: the newest successful run that has\n"
@@ -154,6 +157,36 @@ static void print_grid(const explain_out *o, const store_explanation *e)
         fprintf(o->f, "%s%s%s\n", w->rank, c, w->not_ranked);
 }
 
+/* How near the cut line: the margin in words, the rank it would need,
+ * and the evaluators whose absence alone changes the decision. */
+static void print_robust(const explain_out *o, const store_explanation *e)
+{
+    const char *c = o->w->colon;
+    decision_status st = DECISION_N_STATUSES;
+    for (int k = 0; k < DECISION_N_STATUSES; k++)
+        if (!strcmp(e->status, alloc_status_name((decision_status)k)))
+            st = (decision_status)k;
+    if (st == DECISION_FUNDED || st == DECISION_PARTIAL ||
+        st == DECISION_WAITLISTED) {
+        char text[200];
+        robust_describe(st, e->margin, o->en, text, sizeof text);
+        if (e->margins_skipped)
+            fprintf(o->f, "%s%s%s (%s)\n", o->en ? "Margin" : "Marge", c,
+                    o->en ? "not computed" : "non calculée", e->margins_skipped);
+        else if (e->margin == ROBUST_NONE)
+            fprintf(o->f, "%s%s%s\n", o->en ? "Margin" : "Marge", c, text);
+        else
+            fprintf(o->f, "%s%s%s (%s %u)\n", o->en ? "Margin" : "Marge", c,
+                    text, o->en ? "rank" : "rang", e->margin_rank);
+    }
+    if (e->decided_by)
+        fprintf(o->f, "%s%s%s\n",
+                o->en ? "Decided by one evaluator (without their grades the "
+                        "decision changes)"
+                      : "Décidée par un seul évaluateur (sans ses notes, la "
+                        "décision change)", c, e->decided_by);
+}
+
 /* What the envelope row had left in each year at the application's turn;
  * the first year short of money, for a waitlisted one, is marked. */
 static void print_envelope(const explain_out *o, const store_explanation *e)
@@ -281,6 +314,7 @@ static int explain(store *s, const char *app, int64_t run, int en)
     print_head(&o, &e);
     print_checks(&o, &e);
     print_grid(&o, &e);
+    print_robust(&o, &e);
     if (e.share) /* bought in its own order, not at a turn in rank order */
         print_shares(&o, &e);
     else

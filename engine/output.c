@@ -231,6 +231,23 @@ void output_reasons(const output_data *o, size_t app, char *buf, size_t cap)
     }
 }
 
+/* margin (points, empty for none), margin_rank, the evaluators. */
+static void output_robust(output_row *r, const robust_result *rb, size_t a,
+                          char *buf, size_t cap)
+{
+    if (rb && rb->margin[a] != ROBUST_NONE) {
+        output_points(r, rb->margin[a]);
+        output_int(r, rb->margin_rank[a]);
+    } else {
+        output_cell(r, "");
+        output_cell(r, "");
+    }
+    buf[0] = '\0';
+    if (rb)
+        robust_by_names(rb, a, buf, cap);
+    output_text(r, buf);
+}
+
 static int output_decisions(FILE *fp, const output_data *o)
 {
     output_key *keys = output_order(o);
@@ -251,6 +268,9 @@ static int output_decisions(FILE *fp, const output_data *o)
     output_cell(&r, "granted");
     output_cell(&r, "reasons");
     output_cell(&r, "override_justification");
+    output_cell(&r, "margin");
+    output_cell(&r, "margin_rank");
+    output_cell(&r, "decided_by_one_evaluator");
     output_end(&r);
     for (size_t i = 0; i < o->in->n_apps; i++) {
         size_t a = keys[i].app;
@@ -272,6 +292,7 @@ static int output_decisions(FILE *fp, const output_data *o)
         output_reasons(o, a, reasons, OUTPUT_REASONS_MAX);
         output_text(&r, reasons);
         output_text(&r, dec->override_justification ? dec->override_justification : "");
+        output_robust(&r, o->robust, a, reasons, OUTPUT_REASONS_MAX);
         output_end(&r);
     }
     free(keys);

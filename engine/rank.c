@@ -52,6 +52,17 @@ static rank_key rank_key_of(const inputs *in, const rules_results *res,
                       app->id, a};
 }
 
+int rank_before(const inputs *in, const rules_results *res, size_t a,
+                int64_t score, size_t b)
+{
+    if (a == b && score == res->score[a])
+        return 0;
+    rank_key x = rank_key_of(in, res, a), y = rank_key_of(in, res, b);
+    if (!res->rank)
+        x.primary = (double)score;
+    return rank_cmp(&x, &y) < 0;
+}
+
 int rank_build(const inputs *in, const rules_config *cfg,
                const rules_results *res, const plan_set *plan,
                rank_order *r, diag *d)

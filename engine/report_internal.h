@@ -7,6 +7,7 @@
  * report_ranking.c   one sheet per sub-region
  * report_schedule.c  Versements
  * report_rejected.c  Non retenues
+ * report_robust.c    Robustesse (margins, one-evaluator decisions)
  * report_params.c    Paramètres and the file hashes
  * report_equity.c    Équité territoriale, and the Sommaire's paragraph
  * report_zip.c       what libxlsxwriter hands minizip: level, write checks
@@ -51,7 +52,10 @@ typedef enum report_label {
     RL_COMMITTED, RL_SEC_COMMITTED,
     RL_METHOD, RL_METHOD_GREEDY, RL_METHOD_SHARES, RL_COMPLETION,
     RL_COMPLETION_GREEDY, RL_COMPLETION_NONE, RL_COMPLETION_ADD1, RL_UTILITY,
-    RL_UTILITY_POINTS, RL_UTILITY_COST, RL_N_LABELS
+    RL_UTILITY_POINTS, RL_UTILITY_COST,
+    RL_SHEET_ROBUST, RL_ROBUST_TITLE, RL_MARGIN, RL_MARGIN_RANK,
+    RL_DECIDED_BY, RL_IN_WORDS, RL_MARGINS_SKIPPED, RL_WITHOUT_GRADES,
+    RL_N_LABELS
 } report_label;
 
 /* Cell kinds, for formats and widths. */
@@ -112,7 +116,8 @@ typedef struct report_ctx {
     size_t *ranked_first;    /* n_sub + 1: the sub-region sheet's part */
     size_t *rejected_first;  /* n_sub + 1: the Non retenues part */
     char **sheet_name;       /* n_sub; NULL: no sheet (no application) */
-    const char *fixed_name[4];     /* the four fixed sheets' names */
+    const char *fixed_name[5];     /* the fixed sheets' names (the fifth:
+                                      Robustesse, report_robust.c) */
 } report_ctx;
 
 /* A worksheet being written, and the widest cell seen in each column. */
@@ -128,7 +133,7 @@ typedef struct report_sheet {
 /* report_labels.c */
 const char *report_text(const report_ctx *c, report_label k);
 const char *report_status_text(const report_ctx *c, decision_status s);
-/* Sheet names: the fixed four, then one per sub-region with applications,
+/* Sheet names: the fixed five, then one per sub-region with applications,
  * cleaned to Excel's rules and unique. 0, or -1 when out of memory. */
 int report_sheet_names(report_ctx *c);
 void report_sheet_names_free(report_ctx *c);
@@ -196,6 +201,7 @@ int report_summary(report_ctx *c);
 int report_ranking(report_ctx *c, size_t sub);
 int report_schedule(report_ctx *c);
 int report_rejected(report_ctx *c);
+int report_robust(report_ctx *c);
 int report_params(report_ctx *c);
 /* report_equity.c: the sheet (none without figures), its name, and the
  * Sommaire's paragraph at row r (returns the row after it). */

@@ -11,6 +11,19 @@ static const char *const labels[RL_N_LABELS][2] = {
     [RL_SHEET_SCHEDULE] = {"Versements", "Disbursements"},
     [RL_SHEET_REJECTED] = {"Non retenues", "Not retained"},
     [RL_SHEET_PARAMS] = {"Paramètres", "Parameters"},
+    [RL_SHEET_ROBUST] = {"Robustesse", "Robustness"},
+    [RL_ROBUST_TITLE] = {"Décisions près de la ligne de coupure (marge sous "
+                         "5 points) ou décidées par un seul évaluateur",
+                         "Decisions near the cut line (margin under 5 points) "
+                         "or decided by one evaluator"},
+    [RL_MARGIN] = {"Marge (points)", "Margin (points)"},
+    [RL_MARGIN_RANK] = {"Rang à la marge", "Rank at the margin"},
+    [RL_DECIDED_BY] = {"Décidée par un seul évaluateur",
+                       "Decided by one evaluator"},
+    [RL_IN_WORDS] = {"En clair", "In words"},
+    [RL_MARGINS_SKIPPED] = {"Marges non calculées : ", "Margins not computed: "},
+    [RL_WITHOUT_GRADES] = {"sans les notes de %s, la décision change",
+                           "without the grades of %s, the decision changes"},
     [RL_REPORT_TITLE] = {"Rapport au comité de sélection",
                          "Selection committee report"},
     [RL_PROGRAM] = {"Programme", "Program"},
@@ -210,7 +223,7 @@ static int name_taken(const report_ctx *c, size_t sub, const char *name)
     if (same_name(name, "History")
         || same_name(name, report_equity_sheet_name(c)))
         return 1;
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 5; i++)
         if (same_name(name, c->fixed_name[i]))
             return 1;
     for (size_t t = 0; t < sub; t++)
@@ -236,10 +249,11 @@ static void unique_name(const report_ctx *c, size_t sub, const char *in,
 
 int report_sheet_names(report_ctx *c)
 {
-    static const report_label fixed[4] = {RL_SHEET_SUMMARY, RL_SHEET_SCHEDULE,
-                                          RL_SHEET_REJECTED, RL_SHEET_PARAMS};
+    static const report_label fixed[5] = {RL_SHEET_SUMMARY, RL_SHEET_SCHEDULE,
+                                          RL_SHEET_REJECTED, RL_SHEET_PARAMS,
+                                          RL_SHEET_ROBUST};
     const split_grid *g = c->o->env;
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 5; i++)
         c->fixed_name[i] = report_text(c, fixed[i]);
     c->sheet_name = calloc(g->n_sub + 1, sizeof *c->sheet_name);
     if (!c->sheet_name)

@@ -24,8 +24,8 @@
 
 static const char *const top_keys[] = {
     "allocate", "checks", "criteria", "fields", "grid_total", "program",
-    "rank", "schedule", "split", "territory_column", "threshold",
-    "tiebreak", NULL
+    "rank", "robustness", "schedule", "split", "territory_column",
+    "threshold", "tiebreak", NULL
 };
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -311,6 +311,17 @@ size_t rules_warnings(const rules *r, diag *w)
     return 1;
 }
 
+/* robustness: a boolean, true when absent (robust.h). */
+static int parse_robustness(struct rules *r, diag *d, int t)
+{
+    int type = rules_cfg_get(r->L, t, "robustness");
+    r->cfg.robustness = type != LUA_TBOOLEAN || lua_toboolean(r->L, -1);
+    lua_pop(r->L, 1);
+    if (type != LUA_TNIL && type != LUA_TBOOLEAN)
+        return rules_cfg_err(r, d, "'robustness' must be true or false");
+    return DIAG_OK;
+}
+
 int rules_config_parse(struct rules *r, diag *d, int t)
 {
     lua_State *L = r->L;
@@ -329,6 +340,7 @@ int rules_config_parse(struct rules *r, diag *d, int t)
     st = rules_keep_status(st, rules_cfg_allocate(r, d, t, funcs));
     st = rules_keep_status(st, rules_cfg_schedule(r, d, t, funcs));
     st = rules_keep_status(st, parse_grid_total(r, d, t));
+    st = rules_keep_status(st, parse_robustness(r, d, t));
     st = rules_keep_status(st, parse_hook(r, d, t, funcs, "split",
                                           RULES_SLOT_SPLIT,
                                           &r->cfg.has_split));

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "allocate.h"
 #include "commitments.h"
@@ -13,6 +14,7 @@
 #include "output.h"
 #include "plan.h"
 #include "rank.h"
+#include "robust.h"
 #include "runlog.h"
 #include "report.h"
 #include "schedule.h"
@@ -30,6 +32,7 @@ typedef struct run_state {
     rank_order order;
     alloc_result alloc;
     sched_list sched;
+    robust_result robust;   /* margins, one-evaluator decisions */
     store *db;              /* the run store, once opened */
     int64_t started_ms;
     int64_t run_id;         /* the run's id in the store, once recorded */
@@ -45,6 +48,7 @@ static void run_state_free(run_state *st)
     store_close(st->db);
     equity_free(&st->equity);
     equity_map_free(&st->territories);
+    robust_free(&st->robust);
     commit_free(&st->calls);
     sched_free(&st->sched);
     alloc_free(&st->alloc);
@@ -154,6 +158,16 @@ static void run_record_failure(run_state *st, const run_options *opt,
     free(error);
 }
 
+/* What the rule's allocate function is shown: the run's own results, or
+ * a one-evaluator rerun's. */
+typedef struct run_view {
+    run_state *st;
+    const inputs *in;
+    const rules_results *res;
+    const plan_set *plan;
+    const rank_order *order;
+} run_view;
+
 /* The rule's allocate function behind the allocation core's proposer
  * interface: run is where rules and plans meet, so neither module reaches
  * into the other. Each candidate is described by the share of its grant
@@ -161,20 +175,21 @@ static void run_record_failure(run_state *st, const run_options *opt,
 static int run_propose(void *ctx, size_t sub, const size_t *apps, size_t n,
                        const int64_t *remaining, int64_t *grants, diag *d)
 {
-    run_state *st = ctx;
+    const run_view *v = ctx;
+    run_state *st = v->st;
     size_t n_years = st->in.n_years;
     rules_candidate *cand = malloc(n * sizeof *cand);
     int64_t *shares = calloc(n * n_years, sizeof *shares);
     int rc = cand && shares ? 0 : diag_add(d, DIAG_OSERR, "out of memory");
     for (size_t i = 0; rc == 0 && i < n; i++) {
-        const plan_set *p = &st->plan;
+        const plan_set *p = v->plan;
         for (size_t k = p->first[apps[i]]; k < p->first[apps[i] + 1]; k++)
             shares[i * n_years + (size_t)p->items[k].year] += p->weight[k];
-        cand[i] = (rules_candidate){apps[i], st->order.rank[apps[i]],
+        cand[i] = (rules_candidate){apps[i], v->order->rank[apps[i]],
                                     &shares[i * n_years]};
     }
     if (rc == 0)
-        rc = rules_allocate(st->rules, &st->in, &st->res, sub, cand, n,
+        rc = rules_allocate(st->rules, v->in, v->res, sub, cand, n,
                             remaining, grants, d);
     free(cand);
     free(shares);
@@ -200,7 +215,8 @@ static int run_calls_load(run_state *st, const run_options *opt, diag *d)
 static int run_allocate(run_state *st, const run_options *opt, diag *d)
 {
     const rules_config *cfg = rules_config_get(st->rules);
-    alloc_proposer by_rule = {run_propose, st, opt->rules_path};
+    run_view view = {st, &st->in, &st->res, &st->plan, &st->order};
+    alloc_proposer by_rule = {run_propose, &view, opt->rules_path};
     int rc = commit_resolve(&st->calls, &st->in, &st->env, d);
     alloc_commitments before = commit_for_alloc(&st->calls);
     st->call = commit_for_store(&st->calls);
@@ -274,7 +290,87 @@ static int run_equity(run_state *st, runlog *log, diag *d)
     return 0;
 }
 
-/* split -> plan -> rank -> allocate -> schedule -> verify -> equity */
+
+/* One evaluator left out (robust_rerun_fn): the rules' scoring again on
+ * the kept evaluations only, then plan, rank and allocate as the run did
+ * them, on the same envelopes and commitments. */
+typedef struct run_rerun_ctx {
+    run_state *st;
+    const char *rules_path;
+} run_rerun_ctx;
+
+static int run_rerun(void *ctx, const unsigned char *keep,
+                     decision_status *status, diag *d)
+{
+    const run_rerun_ctx *x = ctx;
+    run_state *st = x->st;
+    const rules_config *cfg = rules_config_get(st->rules);
+    inputs in = st->in; /* shares everything but the evaluations */
+    in.evals = malloc((st->in.n_evals + 1) * sizeof *in.evals);
+    if (!in.evals)
+        return diag_add(d, DIAG_OSERR, "out of memory");
+    in.n_evals = 0;
+    for (size_t i = 0; i < st->in.n_evals; i++)
+        if (keep[i])
+            in.evals[in.n_evals++] = st->in.evals[i];
+    rules_results res = {0};
+    plan_set plan = {0};
+    rank_order order = {0};
+    alloc_result alloc = {0};
+    run_view view = {st, &in, &res, &plan, &order};
+    alloc_proposer by_rule = {run_propose, &view, x->rules_path};
+    alloc_commitments before = commit_for_alloc(&st->calls);
+    int rc = rules_evaluate(st->rules, &in, &res, d);
+    if (rc == 0 && (rc = plan_build(&in, cfg, &res, &plan, d)) == 0 &&
+        (rc = rank_build(&in, cfg, &res, &plan, &order, d)) == 0)
+        rc = alloc_run_committed(&in, cfg, &res, &plan, &order, &st->env,
+                                 &before, cfg->has_allocate ? &by_rule : NULL,
+                                 &alloc, d);
+    for (size_t a = 0; rc == 0 && a < in.n_apps; a++)
+        status[a] = alloc.decisions[a].status;
+    alloc_free(&alloc);
+    rank_free(&order);
+    plan_free(&plan);
+    rules_results_free(&res);
+    free(in.evals);
+    return rc;
+}
+
+/* Margins (robust.h) when the run ranks by score with the greedy method,
+ * then the one-evaluator reruns; robustness = false skips both. */
+static int run_robustness(run_state *st, const run_options *opt, runlog *log,
+                          diag *d)
+{
+    const rules_config *cfg = rules_config_get(st->rules);
+    clock_t t0 = clock();
+    const char *why = !cfg->robustness ? "robustness = false"
+                      : cfg->has_rank  ? "rank()"
+                      : cfg->has_allocate ? "allocate function"
+                      : cfg->method == RULES_METHOD_EQUAL_SHARES ? "equal shares"
+                                                                 : NULL;
+    int rc = why ? robust_none(st->in.n_apps, why, &st->robust, d)
+                 : robust_margins(&st->in, cfg, &st->res, &st->plan,
+                                  &st->order, &st->env, &st->alloc,
+                                  &st->robust, d);
+    run_rerun_ctx x = {st, opt->rules_path};
+    if (rc == 0 && cfg->robustness)
+        rc = robust_evaluators(&st->in, &st->alloc, run_rerun, &x,
+                               &st->robust, d);
+    if (rc != 0)
+        return rc;
+    size_t margins = 0;
+    for (size_t a = 0; a < st->in.n_apps; a++)
+        margins += st->robust.margin[a] != ROBUST_NONE;
+    runlog_stage(log, "robustness", "%zu margins%s%s%s, %zu evaluators left "
+                 "out in turn, CPU %.3f s", margins,
+                 why ? " (not computed: " : "", why ? why : "", why ? ")" : "",
+                 st->robust.n_evaluators,
+                 (double)(clock() - t0) / CLOCKS_PER_SEC);
+    return 0;
+}
+
+/* split -> plan -> rank -> allocate -> schedule -> verify -> robustness
+ * -> equity */
 static int run_allocation(run_state *st, const run_options *opt, runlog *log,
                           diag *d)
 {
@@ -301,7 +397,8 @@ static int run_allocation(run_state *st, const run_options *opt, runlog *log,
         return rc;
     runlog_stage(log, "schedule", "%zu instalments, invariants verified",
                  st->sched.n);
-    return run_equity(st, log, d);
+    rc = run_robustness(st, opt, log, d);
+    return rc != 0 ? rc : run_equity(st, log, d);
 }
 
 static int run_steps(run_state *st, const run_options *opt, diag *d)
@@ -321,7 +418,7 @@ static int run_steps(run_state *st, const run_options *opt, diag *d)
     const rules_config *cfg = rules_config_get(st->rules);
     output_data o = {&st->in, cfg, &st->res, &st->plan, &st->env,
                      &st->alloc, &st->sched,
-                     st->equity.n_levels ? &st->equity : NULL};
+                     st->equity.n_levels ? &st->equity : NULL, &st->robust};
     int lock = -1;
     if (opt->out_dir && (rc = output_lock(opt->out_dir, &lock, d)) != 0) {
         /* a locked folder's run may hold the store too: do not wait on it */

@@ -199,6 +199,27 @@ static int count_row(explain_job *j, sqlite3_stmt *st)
     return 0;
 }
 
+static int robust_row(explain_job *j, sqlite3_stmt *st)
+{
+    store_explanation *e = j->e;
+    if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        e->margin = sqlite3_column_int64(st, 0);
+        e->margin_rank = (uint32_t)sqlite3_column_int64(st, 1);
+    }
+    if (sqlite3_column_type(st, 2) != SQLITE_NULL &&
+        !(e->decided_by = keep(j, st, 2)))
+        return oom(j);
+    return 0;
+}
+
+static int skipped_row(explain_job *j, sqlite3_stmt *st)
+{
+    if (sqlite3_column_type(st, 0) != SQLITE_NULL &&
+        !(j->e->margins_skipped = keep(j, st, 0)))
+        return oom(j);
+    return 0;
+}
+
 static int read_details(explain_job *j)
 {
     static const struct {
@@ -219,6 +240,9 @@ static int read_details(explain_job *j)
         {"SELECT count(*) FROM application a JOIN decision d"
          " USING (run_id, app) WHERE a.run_id = ?1 AND a.sub = ?2"
          " AND d.rank IS NOT NULL", count_row, 1},
+        {"SELECT margin, margin_rank, decided_by FROM robustness"
+         " WHERE run_id = ?1 AND app = ?2", robust_row, 0},
+        {"SELECT margins_skipped FROM run WHERE id = ?1", skipped_row, 0},
     };
     int rc = 0;
     for (size_t i = 0; i < sizeof parts / sizeof *parts && rc == 0; i++) {
@@ -301,6 +325,7 @@ int store_explain(store *s, int64_t run, const char *app_id,
         store_explanation_free(out);
         return diag_add(d, DIAG_OSERR, "out of memory");
     }
+    out->margin = ROBUST_NONE;
     explain_job j = {s, out, out->bag, run, 0, 0, d};
     rc = read_application(&j, app_id);
     if (rc == 0)

@@ -145,6 +145,10 @@ int store_write_results(store *s, int64_t run, const output_data *o,
  * 0 and nothing written for any other run. */
 int store_write_shares(store *s, int64_t run, const output_data *o, diag *d);
 
+/* Writes a run's robustness (o->robust) as rows of run `run`, inside the
+ * open transaction (store_robust.c). */
+int store_write_robust(store *s, int64_t run, const output_data *o, diag *d);
+
 /* The files of a run with their SHA-256 (store_files.c). */
 typedef struct store_hashed {
     const char *role;          /* "input", "rules", "lib" */

@@ -283,7 +283,25 @@ static const char *const step4[] = {
     "PRAGMA user_version = 4",
     NULL};
 
-const char *const *const store_migrations[] = {step1, step2, step3, step4};
+/* Robustness (robust.h): margins and one-evaluator decisions. */
+static const char *const step5[] = {
+    "CREATE TABLE robustness ("
+    " run_id INTEGER NOT NULL, app INTEGER NOT NULL,"
+    " margin INTEGER," /* hundredths of a point; NULL: none */
+    " margin_rank INTEGER," /* the rank at score -/+ margin */
+    " decided_by TEXT," /* evaluators, ';'-separated; NULL: none */
+    " PRIMARY KEY (run_id, app),"
+    " FOREIGN KEY (run_id, app) REFERENCES decision ON DELETE CASCADE)"
+    " WITHOUT ROWID",
+    /* NULL: computed; runs recorded before this step read the default */
+    "ALTER TABLE run ADD COLUMN margins_skipped TEXT"
+    " DEFAULT 'not recorded by the version that made the run'",
+    IMMUTABLE("robustness", "run_id"),
+    "PRAGMA user_version = 5",
+    NULL};
+
+const char *const *const store_migrations[] = {step1, step2, step3, step4,
+                                               step5};
 const size_t store_n_migrations =
     sizeof store_migrations / sizeof *store_migrations;
 

@@ -251,6 +251,8 @@ int store_begin_run(store *s, const store_run_meta *m, const output_data *o,
     if (rc == 0)
         rc = store_write_results(s, *id, o, order, d);
     if (rc == 0)
+        rc = store_write_robust(s, *id, o, d);
+    if (rc == 0)
         rc = store_write_call(s, *id, m, o, d);
     if (rc == 0)
         rc = store_write_equity(s, *id, o, d);

@@ -183,4 +183,68 @@ int alloc_run_committed(const inputs *in, const rules_config *cfg,
                         alloc_result *out, diag *d);
 void alloc_free(alloc_result *out);
 
+/* ---- one candidate at a time (robust.h asks "what if it ranked
+ * elsewhere?") ---- */
+
+/* What the greedy method gives one candidate. */
+typedef struct alloc_choice {
+    int64_t grant;          /* cents, 0 when waitlisted */
+    decision_status status; /* DECISION_FUNDED, _PARTIAL or _WAITLISTED */
+    int32_t short_year;     /* as decision.short_year */
+    int whole;              /* the request lowered to the caps fitted */
+    int64_t target;         /* the request lowered to the caps */
+    int64_t lowest;         /* on_overflow = partial: the smallest grant
+                               tried when the target did not fit, else 0 */
+} alloc_choice;
+
+/* The greedy method's decision for one candidate, against a state that
+ * the caller holds: the very code alloc_run uses, so both always agree.
+ * (allocate_probe.c) */
+typedef struct alloc_probe alloc_probe;
+
+/* r is the result of alloc_run* on the same inputs; it must outlive the
+ * probe (its commitments are read). Returns 0 or -1 (out of memory). */
+int alloc_probe_open(alloc_probe **p, const inputs *in,
+                     const rules_config *cfg, const rules_results *res,
+                     const plan_set *plan, const rank_order *order,
+                     const split_grid *env, const alloc_result *r);
+void alloc_probe_close(alloc_probe *p);
+
+/* Decides app of sub-region `sub` given got[n_years], what this call has
+ * granted from the row so far, and org_used, what its organisation has
+ * been granted (read only with max_per_organisation). need[n_years]
+ * receives what the grant draws per fiscal year (zeros when none).
+ * Returns 1 when on_overflow = stop ends the sub-region there, 0 to go
+ * on, -1 on invalid weights. */
+int alloc_probe_choose(alloc_probe *p, size_t sub, const int64_t *got,
+                       int64_t org_used, size_t app, alloc_choice *ch,
+                       int64_t *need);
+
+/* What the last fit test of alloc_probe_choose drew per fiscal year: when
+ * it granted nothing with on_overflow skip or stop, what the target would
+ * have drawn. Valid until the next call on p. */
+const int64_t *alloc_probe_drawn(const alloc_probe *p);
+
+/* What a grant of `grant` cents to app draws per fiscal year, into
+ * need[n_years]. Returns 0, or -1 on invalid weights. */
+int alloc_probe_need(alloc_probe *p, size_t app, int64_t grant,
+                     int64_t *need);
+
+/* The request of app lowered to the rule's caps, its organisation having
+ * been granted org_used (the greedy method's target). */
+int64_t alloc_probe_target(const alloc_probe *p, size_t app,
+                           int64_t org_used);
+
+/* 1 when a grant drawing need[n_years] fits row `sub` holding got[]
+ * already (alloc_probe_need gives need), else 0: the greedy method's own
+ * test. A candidate is funded in full exactly when its target is its
+ * request and the request fits. */
+int alloc_probe_fits(alloc_probe *p, size_t sub, const int64_t *got,
+                     const int64_t *need);
+
+/* The organisation's dense number (0..alloc_probe_n_orgs - 1) when the
+ * rule caps grants per organisation; 0 for every application otherwise. */
+size_t alloc_probe_org(const alloc_probe *p, size_t app);
+size_t alloc_probe_n_orgs(const alloc_probe *p);
+
 #endif

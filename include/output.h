@@ -3,7 +3,8 @@
  *   decisions.csv      one row per application, by sub-region then rank:
  *                      rank, id, organisation, subregion, status, score,
  *                      points per criterion, requested, granted, reasons,
- *                      override_justification
+ *                      override_justification, margin, margin_rank,
+ *                      decided_by_one_evaluator (robust.h)
  *   disbursements.csv  id, subregion, fiscal_year, instalment, label,
  *                      due_date, amount
  *   summary.csv        per sub-region and fiscal year: envelope,
@@ -23,6 +24,7 @@
 #include "diag.h"
 #include "inputs.h"
 #include "plan.h"
+#include "robust.h"
 #include "rules.h"
 #include "schedule.h"
 #include "split.h"
@@ -36,6 +38,7 @@ typedef struct output_data {
     const alloc_result *alloc;
     const sched_list *sched;
     const struct equity_result *equity; /* NULL: no figures (equity.h) */
+    const robust_result *robust; /* NULL: the robustness columns empty */
 } output_data;
 
 int output_write(const char *out_dir, const output_data *o, diag *d);

@@ -30,4 +30,11 @@ int rank_build(const inputs *in, const rules_config *cfg,
                rank_order *r, diag *d);
 void rank_free(rank_order *r);
 
+/* 1 when application a, its score changed to `score` (hundredths) and
+ * every other key kept, ranks before application b of the same
+ * sub-region by the order above; a == b compares a with its own old
+ * score. Without rank() only; with it, the score is not a key. */
+int rank_before(const inputs *in, const rules_results *res, size_t a,
+                int64_t score, size_t b);
+
 #endif

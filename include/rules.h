@@ -26,6 +26,7 @@
  *              only a warning from rules_warnings when they do not)
  *   territory_column  the applications' column naming each one's
  *              territory of territories.csv (territorial equity)
+ *   robustness false: no margins, no one-evaluator reruns (robust.h)
  *
  * Points and scores are held in hundredths of a point (int), so totals
  * and the threshold comparison are exact and reproducible. */
@@ -115,6 +116,8 @@ typedef struct rules_config {
     int has_schedule_fn;    /* schedule is a function: instalments is
                                NULL, rules_results.dues holds the plans */
     int64_t grid_total;     /* declared grid_total, hundredths; 0: none */
+    int robustness;         /* robustness: margins and one-evaluator
+                               reruns (robust.h); 1 unless false */
     int allow_resubmit;     /* allocate.allow_resubmit: an application
                                committed in an earlier call may ask for
                                more money (with --resubmit) */

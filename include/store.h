@@ -35,7 +35,7 @@
 #include "rank.h"
 #include "rules.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 #define STORE_BUSY_TIMEOUT_MS 10000
 #define STORE_DEFAULT_NAME "alliance.db"
 
@@ -230,6 +230,11 @@ typedef struct store_explanation {
                                  source at its turn; NULL if not reached */
     store_instalment *instalments;
     size_t n_instalments;
+    /* schema 5: robustness (robust.h) */
+    int64_t margin;           /* hundredths, or ROBUST_NONE */
+    uint32_t margin_rank;     /* 0 with no margin */
+    const char *decided_by;   /* evaluators, ';'-separated, NULL: none */
+    const char *margins_skipped; /* why margins were not computed, NULL */
     struct store_bag *bag;    /* owns every string above */
     store_share *share;       /* equal shares decided it, else NULL */
 } store_explanation;

@@ -34,6 +34,11 @@ from openpyxl.utils import get_column_letter
 LABELS = {
     "fr": {"sheets": ("Sommaire", "Versements", "Non retenues", "Paramètres"),
            "equity": "Équité territoriale", "furthest": "Les plus loin de la proportionnalité",
+           "robust": "Robustesse", "margin": "Marge (points)",
+           "margin_rank": "Rang à la marge", "by_one": "Décidée par un seul évaluateur",
+           "words": "En clair", "robust_words": {"funded": "financé ; ",
+                                                 "partially_funded": "financé en partie ; ",
+                                                 "waitlisted": "en attente ; "},
            "ranking": "Classement — ", "total_of": "Total — ", "total": "Total",
            "id": "Dossier", "org": "Organisme", "status": "Statut", "rank": "Rang",
            "requested": "Montant demandé", "granted": "Montant accordé",
@@ -47,6 +52,11 @@ LABELS = {
                         "overridden": "Décision du comité"}},
     "en": {"sheets": ("Summary", "Disbursements", "Not retained", "Parameters"),
            "equity": "Territorial equity", "furthest": "Furthest from proportional",
+           "robust": "Robustness", "margin": "Margin (points)",
+           "margin_rank": "Rank at the margin", "by_one": "Decided by one evaluator",
+           "words": "In words", "robust_words": {"funded": "funded; ",
+                                                 "partially_funded": "partially funded; ",
+                                                 "waitlisted": "waitlisted; "},
            "ranking": "Ranking — ", "total_of": "Total — ", "total": "Total",
            "id": "Application", "org": "Organisation", "status": "Status", "rank": "Rank",
            "requested": "Requested", "granted": "Granted", "reasons": "Reasons",
@@ -311,6 +321,45 @@ def check_rejected(ws, run, L, check_labels):
     return ids
 
 
+def check_robust(ws, run, L):
+    """Robustesse lists exactly the candidates of decisions.csv with a
+    margin under 5 points and every application decided by one evaluator,
+    per sub-region by margin (none last), rank, id, with decisions.csv's
+    margin, rank at the margin and evaluators, and a sentence that starts
+    with the status and names the margin."""
+    head = next((r for r in range(1, 5) if ws.cell(r, 1).value == L["subregion"]), None)
+    expect(head, f"{ws.title}: no header")
+    cols = header_columns(ws, head)
+    order = {name: i for i, name in enumerate(run.sheets)}
+    want = []
+    for d in run.decisions.values():
+        near = d["margin"] and d["status"] in L["robust_words"] and float(d["margin"]) < 5
+        if near or d["decided_by_one_evaluator"]:
+            want.append(d)
+    want.sort(key=lambda d: (order.get(d["subregion"], len(order)),
+                             float(d["margin"]) if d["margin"] else float("inf"),
+                             int(d["rank"]) if d["rank"] else 10 ** 9, d["id"]))
+    got = [ws.cell(r, cols[L["id"]]).value for r in range(head + 1, ws.max_row + 1)]
+    expect(got == [d["id"] for d in want], f"{ws.title}: rows {got}, expected {[d['id'] for d in want]}")
+    for r, d in zip(range(head + 1, ws.max_row + 1), want):
+        margin = ws.cell(r, cols[L["margin"]]).value
+        expect((margin is None and not d["margin"]) or
+               (margin is not None and abs(margin - float(d["margin"])) < 1e-9),
+               f"{d['id']}: margin {margin}, decisions.csv {d['margin']!r}")
+        mrank = ws.cell(r, cols[L["margin_rank"]]).value
+        expect(str(mrank or "") == d["margin_rank"], f"{d['id']}: rank at the margin {mrank}")
+        by = ws.cell(r, cols[L["by_one"]]).value or ""
+        expect(by == d["decided_by_one_evaluator"], f"{d['id']}: evaluators {by!r}")
+        words = ws.cell(r, cols[L["words"]]).value or ""
+        start = L["robust_words"].get(d["status"])
+        if start:
+            expect(words.startswith(start), f"{d['id']}: {words!r}")
+        if d["margin"]:
+            sep = "," if L is LABELS["fr"] else "."
+            expect(d["margin"].replace(".", sep) in words, f"{d['id']}: {words!r} lacks the margin")
+    return got
+
+
 def check_summary(ws, wsv, run, L):
     head = next((r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == L["subregion"]
                  and ws.cell(r, 2).value == L["envelope"]), None)
@@ -445,6 +494,7 @@ def main():
     has_equity = os.path.exists(f"{out}/equity.csv")
     if has_equity:  # without figures, no sheet (and no equity.csv)
         want.insert(len(want) - 1, L["equity"])
+    want = [L["sheets"][0]] + run.sheets + list(L["sheets"][1:3]) + [L["robust"], L["sheets"][3]]
     expect(wb.sheetnames == want, f"sheets {wb.sheetnames}, expected {want}")
     if has_equity:
         check_equity(wb[L["equity"]], wb[L["sheets"][0]], out, L)
@@ -456,6 +506,7 @@ def main():
     check_labels = check_params(wb[L["sheets"][3]], inputs, rules_path)
     rejected = check_rejected(wb[L["sheets"][2]], run, L, check_labels)
     expect(sorted(listed + rejected) == sorted(run.decisions), "applications missing or listed twice")
+    check_robust(wb[L["robust"]], run, L)
     n = check_schedule(wb[L["sheets"][1]], wbv[L["sheets"][1]], run, L)
     check_summary(wb[L["sheets"][0]], wbv[L["sheets"][0]], run, L)
     ids = [next((ws.cell(r, 2).value for r in range(1, 10) if ws.cell(r, 1).value == L["run_id"]), None)

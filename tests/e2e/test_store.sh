@@ -229,6 +229,8 @@ sqlite3_reads_it() {
         test -z "$(sql "$DB" 'PRAGMA foreign_key_check')" &&
         test "$(sql "$DB" 'PRAGMA user_version')" = \
             "$(grep -c '"PRAGMA user_version = ' engine/store_schema.c)" &&
+        test "$(sql "$DB" 'SELECT count(*) FROM robustness WHERE run_id = 1
+                           AND margin > 0 AND margin_rank > 0')" -gt 0 &&
         test "$(sql "$DB" 'SELECT count(*) FROM decision_view WHERE run_id = 1')" = 150 &&
         test "$(sql "$DB" "SELECT count(*) FROM run_file WHERE run_id = 1 AND role = 'lib'
                            AND name = 'alliance.lua'")" = 1 &&

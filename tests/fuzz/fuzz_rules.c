@@ -438,7 +438,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         STEP_OK(sched_verify(&in, cfg, &env, &al, &sched, &d), &d,
                 "sched_verify");
         check_decisions(&in, cfg, &res, &plan, &al);
-        output_data o = {&in, cfg, &res, &plan, &env, &al, &sched, NULL};
+        output_data o = {&in, cfg, &res, &plan, &env, &al, &sched, NULL, NULL};
         STEP_OK(output_write(fuzz_dir(), &o, &d), &d, "output_write");
     }
     FUZZ_CHECK(d.status != DIAG_INTERNAL, "internal error:\n%s",

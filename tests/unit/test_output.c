@@ -52,9 +52,16 @@ static void program(fx_program *p)
 
 static int write_outputs(fx_program *p, const char *dir, diag *d)
 {
+    robust_result rb;
+    int rc = robust_margins(&p->in, &p->cfg, &p->res, &p->plan, &p->order,
+                            &p->env, &p->alloc, &rb, d);
+    if (rc != 0)
+        return rc;
     output_data o = {&p->in, &p->cfg, &p->res, &p->plan, &p->env,
-                     &p->alloc, &p->sched, NULL};
-    return output_write(dir, &o, d);
+                     &p->alloc, &p->sched, NULL, &rb};
+    rc = output_write(dir, &o, d);
+    robust_free(&rb);
+    return rc;
 }
 
 TEST(decisions_are_ranked_quoted_and_neutralised)
@@ -68,12 +75,14 @@ TEST(decisions_are_ranked_quoted_and_neutralised)
     CHECK_INT(fx_run(&p, &d), 0);
     CHECK_INT(write_outputs(&p, dir, &d), 0);
     char *dec = slurp(dir, "decisions.csv");
+    /* A1 falls behind C3 at 79.99; C3 passes A1 at 90.01 (at 90 the
+       smaller request goes first) */
     CHECK_STR(dec,
-              "rank,id,organisation,subregion,status,score,requested,granted,reasons,override_justification\n"
-              "1,A1,\"'=HYPERLINK(\"\"http://x\"\")\",\"Ouest, sud\",funded,90.00,60000.00,60000.00,,\n"
-              "2,C3,Organisme,\"Ouest, sud\",waitlisted,80.00,200000.00,0.00,enveloppe 2024-2025 insuffisante,\n"
-              ",B2,\"Coop \"\"Le Pont\"\", solidarité\",\"Ouest, sud\",below_threshold,50.00,10000.00,0.00,pointage 50.00 sous le seuil de 60.00,\n"
-              ",D4,Organisme,\"Ouest, sud\",ineligible,99.00,1000.00,0.00,\"versement 1 (Signature) dû le 2028-06-01, hors du programme (2024-04-01 au 2026-03-31)\",\n");
+              "rank,id,organisation,subregion,status,score,requested,granted,reasons,override_justification,margin,margin_rank,decided_by_one_evaluator\n"
+              "1,A1,\"'=HYPERLINK(\"\"http://x\"\")\",\"Ouest, sud\",funded,90.00,60000.00,60000.00,,,10.01,2,\n"
+              "2,C3,Organisme,\"Ouest, sud\",waitlisted,80.00,200000.00,0.00,enveloppe 2024-2025 insuffisante,,10.01,1,\n"
+              ",B2,\"Coop \"\"Le Pont\"\", solidarité\",\"Ouest, sud\",below_threshold,50.00,10000.00,0.00,pointage 50.00 sous le seuil de 60.00,,,,\n"
+              ",D4,Organisme,\"Ouest, sud\",ineligible,99.00,1000.00,0.00,\"versement 1 (Signature) dû le 2028-06-01, hors du programme (2024-04-01 au 2026-03-31)\",,,,\n");
     char *dis = slurp(dir, "disbursements.csv");
     CHECK_STR(dis,
               "id,subregion,envelope,fiscal_year,instalment,label,due_date,amount\n"

@@ -1,0 +1,347 @@
+/* robust: see include/robust.h. Margins: the replay of each sub-region,
+ * the search upwards, and positions turned back into scores. */
+#include "robust.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "robust_internal.h"
+
+int robust_none(size_t n_apps, const char *why_not, robust_result *out,
+                diag *d)
+{
+    memset(out, 0, sizeof *out);
+    out->n_apps = n_apps;
+    out->why_not = why_not;
+    out->margin = malloc((n_apps + 1) * sizeof *out->margin);
+    out->margin_rank = calloc(n_apps + 1, sizeof *out->margin_rank);
+    out->first_by = calloc(n_apps + 1, sizeof *out->first_by);
+    if (!out->margin || !out->margin_rank || !out->first_by) {
+        robust_free(out);
+        return diag_add(d, DIAG_OSERR, "out of memory");
+    }
+    for (size_t a = 0; a < n_apps; a++)
+        out->margin[a] = ROBUST_NONE;
+    return 0;
+}
+
+void robust_free(robust_result *r)
+{
+    free(r->margin);
+    free(r->margin_rank);
+    free(r->evaluator);
+    free(r->first_by);
+    free(r->by);
+    memset(r, 0, sizeof *r);
+}
+
+int rb_ask(rb_sub *b, size_t i)
+{
+    size_t app = b->list[i];
+    if (b->choice[i].grant == b->in->apps[app].requested) { /* drawn already */
+        memcpy(b->asked, &b->need[i * b->ny], b->ny * sizeof *b->asked);
+        return 0;
+    }
+    return alloc_probe_need(b->probe, app, b->in->apps[app].requested,
+                            b->asked);
+}
+
+/* Funded in full: the greedy method's target is the request (no cap in
+ * the way) and the request fits; every other outcome is a partial grant
+ * or none. */
+int rb_funded(rb_sub *b, size_t app, const int64_t *got, int64_t org_used)
+{
+    return alloc_probe_target(b->probe, app, org_used) ==
+               b->in->apps[app].requested &&
+           alloc_probe_fits(b->probe, b->sub, got, b->asked);
+}
+
+static void rb_close(rb_sub *b)
+{
+    alloc_probe_close(b->probe);
+    free(b->list);
+    free(b->got);
+    free(b->need);
+    free(b->choice);
+    free(b->open);
+    free(b->asked);
+    free(b->ord_score);
+    free(b->pos);
+    free(b->org_before);
+    free(b->next_org);
+    free(b->org_now);
+    free(b->org_first);
+    free(b->tree);
+    free(b->next_open);
+    free(b->state);
+    free(b->tmp);
+    free(b->off);
+    free(b->w);
+    free(b->delta);
+    free(b->dirty);
+    free(b->cursor);
+}
+
+/* Arrays sized for the largest sub-region. */
+static int rb_open(rb_sub *b, const plan_set *plan, const split_grid *env)
+{
+    size_t most = 1, ny = b->ny + 1;
+    for (size_t s = 0; s < b->in->n_split; s++)
+        if (b->order->sub_first[s + 1] - b->order->sub_first[s] > most)
+            most = b->order->sub_first[s + 1] - b->order->sub_first[s];
+    if (alloc_probe_open(&b->probe, b->in, b->cfg, b->res, plan, b->order,
+                         env, b->alloc) != 0)
+        return -1;
+    size_t orgs = alloc_probe_n_orgs(b->probe);
+    for (b->leaves = 1; b->leaves < most; b->leaves *= 2)
+        ;
+    b->list = malloc(most * sizeof *b->list);
+    b->got = malloc((most + 1) * ny * sizeof *b->got);
+    b->need = malloc(most * ny * sizeof *b->need);
+    b->choice = malloc(most * sizeof *b->choice);
+    b->open = malloc(ny * sizeof *b->open);
+    b->asked = malloc(ny * sizeof *b->asked);
+    b->ord_score = malloc(most * sizeof *b->ord_score);
+    b->pos = malloc(most * sizeof *b->pos);
+    b->org_before = malloc(most * sizeof *b->org_before);
+    b->next_org = malloc(most * sizeof *b->next_org);
+    b->org_now = calloc(orgs, sizeof *b->org_now);
+    b->org_first = malloc(orgs * sizeof *b->org_first);
+    b->tree = malloc(2 * b->leaves * ny * sizeof *b->tree);
+    b->next_open = malloc((most + 1) * sizeof *b->next_open);
+    b->state = malloc(ny * sizeof *b->state);
+    b->tmp = malloc(ny * sizeof *b->tmp);
+    b->off = malloc(ny * sizeof *b->off);
+    b->w = malloc(ny * sizeof *b->w);
+    b->delta = calloc(orgs, sizeof *b->delta);
+    b->dirty = malloc(orgs * sizeof *b->dirty);
+    b->cursor = malloc(orgs * sizeof *b->cursor);
+    if (!b->list || !b->got || !b->need || !b->choice || !b->open || !b->asked || !b->ord_score || !b->pos || !b->org_before ||
+        !b->next_org || !b->org_now || !b->org_first || !b->tree || !b->next_open ||
+        !b->state || !b->tmp || !b->off || !b->w || !b->delta || !b->dirty ||
+        !b->cursor)
+        return -1;
+    for (size_t o = 0; o < orgs; o++)
+        b->org_first[o] = b->cursor[o] = SIZE_MAX;
+    /* overrides are granted before any ranked candidate */
+    for (size_t a = 0; a < b->in->n_apps; a++)
+        if (b->alloc->decisions[a].status == DECISION_OVERRIDDEN)
+            b->org_now[alloc_probe_org(b->probe, a)] +=
+                b->alloc->decisions[a].granted;
+    return 0;
+}
+
+/* The row's grants before the first ranked candidate: the overrides
+ * charged to it (granted before any ranked one). */
+static int rb_start(rb_sub *b)
+{
+    int64_t *g0 = b->got;
+    memset(g0, 0, b->ny * sizeof *g0);
+    for (size_t a = 0; a < b->in->n_apps; a++) {
+        const decision *dec = &b->alloc->decisions[a];
+        if (dec->status != DECISION_OVERRIDDEN || dec->source != b->sub ||
+            dec->granted <= 0)
+            continue;
+        if (alloc_probe_need(b->probe, a, dec->granted, b->tmp) != 0)
+            return -1;
+        for (size_t y = 0; y < b->ny; y++)
+            g0[y] += b->tmp[y];
+    }
+    return 0;
+}
+
+/* Replays the greedy pass over the sub-region with allocate's own
+ * decision, checking it gives every candidate what the run gave it. */
+static int rb_replay(rb_sub *b, diag *d)
+{
+    const decision *dec = b->alloc->decisions;
+    size_t ny = b->ny;
+    b->n = 0;
+    size_t first = b->order->sub_first[b->sub];
+    for (size_t i = first; i < b->order->sub_first[b->sub + 1]; i++) {
+        b->ord_score[i - first] = b->res->score[b->order->apps[i]];
+        if (dec[b->order->apps[i]].status != DECISION_OVERRIDDEN) {
+            b->pos[b->n] = i - first;
+            b->list[b->n++] = b->order->apps[i];
+        }
+    }
+    if (rb_start(b) != 0)
+        return diag_add(d, DIAG_INTERNAL, "robustness: invalid weights");
+    for (size_t y = 0; y < ny; y++)
+        b->open[y] = b->env->cell[b->sub * ny + y] -
+                     alloc_committed(b->alloc, b->sub * ny + y);
+    b->stop_at = b->n;
+    for (size_t k = 0; k < b->n; k++) {
+        size_t app = b->list[k], o = alloc_probe_org(b->probe, app);
+        alloc_choice ch = {0, DECISION_WAITLISTED, -1, 0, 0, 0};
+        b->org_before[k] = b->org_now[o];
+        int r = 0;
+        if (b->stop_at == b->n)
+            r = alloc_probe_choose(b->probe, b->sub, &b->got[k * ny],
+                                   b->org_now[o], app, &ch, &b->need[k * ny]);
+        else
+            memset(&b->need[k * ny], 0, ny * sizeof *b->need);
+        if (r < 0 || ch.grant != dec[app].granted ||
+            ch.status != dec[app].status)
+            return diag_add(d, DIAG_INTERNAL, "robustness: replaying %s "
+                            "disagrees with the allocation at application %s",
+                            b->in->split[b->sub].name, b->in->apps[app].id);
+        if (r == 1)
+            b->stop_at = k;
+        b->choice[k] = ch;
+        int tried = b->stop_at >= k && ch.grant == 0 && ch.target > 0 &&
+                    b->cfg->on_overflow != RULES_OVERFLOW_PARTIAL;
+        if (rb_leaf(b, k, tried ? alloc_probe_drawn(b->probe) : NULL) != 0)
+            return diag_add(d, DIAG_INTERNAL, "robustness: invalid weights");
+        b->org_now[o] += ch.grant;
+        for (size_t y = 0; y < ny; y++)
+            b->got[(k + 1) * ny + y] = b->got[k * ny + y] + b->need[k * ny + y];
+    }
+    if (memcmp(&b->got[b->n * ny], &b->alloc->granted[b->sub * ny],
+               ny * sizeof *b->got) != 0)
+        return diag_add(d, DIAG_INTERNAL, "robustness: replaying %s does not "
+                        "end where the allocation did", b->in->split[b->sub].name);
+    /* the same organisation's next position, for the caps */
+    for (size_t k = b->n; k-- > 0;) {
+        size_t o = alloc_probe_org(b->probe, b->list[k]);
+        b->next_org[k] = b->org_first[o] == SIZE_MAX ? b->n : b->org_first[o];
+        b->org_first[o] = k;
+    }
+    rb_tree_build(b);
+    return 0;
+}
+
+/* What the organisation of list[i] had been granted before list[j]
+ * (j <= i) in the allocation: its grants are in org_before. */
+static int64_t rb_org_at(const rb_sub *b, size_t i, size_t j)
+{
+    if (!b->org_cap)
+        return 0;
+    size_t k = b->org_first[alloc_probe_org(b->probe, b->list[i])];
+    while (k < j)
+        k = b->next_org[k];
+    return b->org_before[k];
+}
+
+/* The highest position j < i before which list[i] would be funded in
+ * full: "before list[j]", the allocation's own prefix; -1 when none,
+ * -2 on error. */
+static long rb_up(rb_sub *b, size_t i)
+{
+    size_t app = b->list[i];
+    long lo = -1, hi = (long)i; /* funded at lo (or none), not at hi */
+    while (hi - lo > 1) {
+        long mid = lo + (hi - lo) / 2;
+        int f = (size_t)mid > b->stop_at
+                    ? 0
+                    : rb_funded(b, app, &b->got[(size_t)mid * b->ny],
+                                rb_org_at(b, i, (size_t)mid));
+        if (f < 0)
+            return -2;
+        if (f)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* In the sub-region's whole order (overrides included), the first score
+ * below `score` (or equal to it, when equal). */
+static size_t rb_first_below(const rb_sub *b, size_t n, int64_t score,
+                             int equal)
+{
+    size_t lo = 0, hi = n; /* scores descend: first ord_score < (<=) score */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (b->ord_score[mid] < score || (equal && b->ord_score[mid] == score))
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+/* The rank list[i] would hold with `score`: one more than the candidates
+ * of its sub-region (overridden ones included) that would rank before it:
+ * all those scoring more, and those of the same score it loses to. */
+static uint32_t rb_rank_at(const rb_sub *b, size_t i, int64_t score)
+{
+    size_t app = b->list[i];
+    const size_t *apps = &b->order->apps[b->order->sub_first[b->sub]];
+    size_t n = b->order->sub_first[b->sub + 1] - b->order->sub_first[b->sub];
+    size_t lo = rb_first_below(b, n, score, 1), hi = rb_first_below(b, n, score, 0);
+    while (lo < hi) { /* first x that app would rank before */
+        size_t mid = lo + (hi - lo) / 2;
+        if (rank_before(b->in, b->res, app, score, apps[mid]))
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    size_t own = b->pos[i];
+    return (uint32_t)(lo + 1 - (own < lo));
+}
+
+/* Margins of the sub-region's candidates, once replayed. */
+static int rb_margins(rb_sub *b, robust_result *out, diag *d)
+{
+    const int64_t *score = b->res->score;
+    for (size_t i = 0; i < b->n; i++) {
+        size_t a = b->list[i];
+        int64_t m = ROBUST_NONE, s = 0;
+        if (rb_ask(b, i) != 0)
+            return diag_add(d, DIAG_INTERNAL, "robustness: invalid weights");
+        if (b->choice[i].status == DECISION_FUNDED) {
+            long j = rb_down(b, i);
+            if (j < 0)
+                return diag_add(d, DIAG_INTERNAL, "robustness: invalid weights");
+            if (j > 0) { /* the most it may score and still follow list[j-1] */
+                size_t f = b->list[j - 1];
+                s = score[f] - rank_before(b->in, b->res, a, score[f], f);
+                if (s >= b->cfg->threshold)
+                    m = score[a] - s;
+            }
+        } else {
+            long j = rb_up(b, i);
+            if (j < -1)
+                return diag_add(d, DIAG_INTERNAL, "robustness: invalid weights");
+            if (j >= 0) { /* the least it must score to precede list[j] */
+                size_t e = b->list[j];
+                s = score[e] + !rank_before(b->in, b->res, a, score[e], e);
+                m = s - score[a];
+            }
+        }
+        out->margin[a] = m;
+        out->margin_rank[a] = m == ROBUST_NONE ? 0 : rb_rank_at(b, i, s);
+    }
+    return 0;
+}
+
+int robust_margins(const inputs *in, const rules_config *cfg,
+                   const rules_results *res, const plan_set *plan,
+                   const rank_order *order, const split_grid *env,
+                   const alloc_result *alloc, robust_result *out, diag *d)
+{
+    int rc = robust_none(in->n_apps, NULL, out, d);
+    if (rc != 0)
+        return rc;
+    out->margins = 1;
+    rb_sub b = {.in = in, .cfg = cfg, .res = res, .order = order,
+                .alloc = alloc, .env = env, .ny = env->n_years,
+                .carry = cfg->leftover == RULES_LEFTOVER_CARRY,
+                .org_cap = cfg->max_per_org != 0};
+    if (rb_open(&b, plan, env) != 0)
+        rc = diag_add(d, DIAG_OSERR, "out of memory");
+    for (size_t s = 0; rc == 0 && s < in->n_split; s++) {
+        b.sub = s;
+        rc = rb_replay(&b, d);
+        if (rc == 0)
+            rc = rb_margins(&b, out, d);
+        for (size_t k = 0; k < b.n; k++) /* org_first back to "none" */
+            b.org_first[alloc_probe_org(b.probe, b.list[k])] = SIZE_MAX;
+    }
+    rb_close(&b);
+    if (rc != 0)
+        robust_free(out);
+    return rc;
+}

@@ -1,0 +1,238 @@
+/* robust_down: how far down a funded candidate may fall and stay funded.
+ *
+ * The greedy pass over the list without candidate a is followed from a's
+ * position as state = the allocation's state - off, `off` being per year
+ * what the pass without a has NOT spent that the allocation spent (at
+ * first a's own need). While off is not negative (per year; with carried
+ * money, per running total), every candidate the allocation funded whole
+ * fits again with the same grant, so the pass only needs deciding where
+ * the allocation did not fund whole: a shortfall (need minus what was
+ * left) at most off; a partial grant or the stop (always); an
+ * organisation whose grants moved (max_per_organisation). The segment
+ * tree holds, per node and year, the least shortfall of its positions,
+ * and the least total of a position's positive shortfalls over the years
+ * (at most the offset's total for any position that fits): per year
+ * alone the minima come from different positions, and the search would
+ * descend almost everywhere. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "robust_internal.h"
+
+int rb_leaf(rb_sub *b, size_t k, const int64_t *drawn)
+{
+    size_t ny = b->ny;
+    int64_t *v = &b->tree[(b->leaves + k) * (ny + 1)];
+    const alloc_choice *ch = &b->choice[k];
+    int64_t fill = k == b->stop_at || (ch->grant > 0 && !ch->whole) ? RB_MUST : RB_INF;
+    for (size_t y = 0; y <= ny; y++)
+        v[y] = fill;
+    if (fill == RB_MUST || k > b->stop_at || ch->grant > 0 || ch->target <= 0)
+        return 0;
+    int64_t tries[2] = {ch->target, ch->lowest};
+    for (int t = 0; t < 2 && tries[t] > 0; t++) {
+        const int64_t *need = t == 0 && drawn ? drawn : b->tmp;
+        if (need == b->tmp &&
+            alloc_probe_need(b->probe, b->list[k], tries[t], b->tmp) != 0)
+            return -1;
+        int64_t run = 0;
+        for (size_t y = 0; y < ny; y++) {
+            int64_t short_y = need[y] - (b->open[y] - b->got[k * ny + y]);
+            run = b->carry ? run + short_y : short_y;
+            if (run < v[y])
+                v[y] = run;
+        }
+    }
+    v[ny] = 0;
+    for (size_t y = 0; y < ny; y++)
+        v[ny] += v[y] > 0 ? v[y] : 0;
+    return 0;
+}
+
+void rb_tree_build(rb_sub *b)
+{
+    size_t ny = b->ny + 1, L = b->leaves; /* the years and the total */
+    for (size_t k = b->n; k < L; k++)
+        for (size_t y = 0; y < ny; y++)
+            b->tree[(L + k) * ny + y] = RB_INF;
+    b->next_open[b->n] = b->n; /* for the linear scan: skips whole fits */
+    for (size_t k = b->n; k-- > 0;)
+        b->next_open[k] = b->tree[(L + k) * ny] == RB_INF ? b->next_open[k + 1] : k;
+    for (size_t node = L; node-- > 1;)
+        for (size_t y = 0; y < ny; y++) {
+            int64_t l = b->tree[2 * node * ny + y], r = b->tree[(2 * node + 1) * ny + y];
+            b->tree[node * ny + y] = l < r ? l : r;
+        }
+}
+
+/* First position >= k in node [lo, hi) whose every year's shortfall is at
+ * most w, or SIZE_MAX. */
+static size_t rb_first(const rb_sub *b, size_t node, size_t lo, size_t hi,
+                       size_t k, const int64_t *w)
+{
+    if (hi <= k || lo >= b->n)
+        return SIZE_MAX;
+    const int64_t *m = &b->tree[node * (b->ny + 1)];
+    for (size_t y = 0; y <= b->ny; y++)
+        if (m[y] > w[y])
+            return SIZE_MAX;
+    if (hi - lo == 1)
+        return lo;
+    size_t mid = lo + (hi - lo) / 2;
+    size_t r = rb_first(b, 2 * node, lo, mid, k, w);
+    return r != SIZE_MAX ? r : rb_first(b, 2 * node + 1, mid, hi, k, w);
+}
+
+/* w from off (running totals when carrying), then their total; 1 when
+ * none is negative. */
+static int rb_offset_ok(rb_sub *b)
+{
+    int64_t run = 0;
+    int ok = 1;
+    b->w[b->ny] = 0;
+    for (size_t y = 0; y < b->ny; y++) {
+        run = b->carry ? run + b->off[y] : b->off[y];
+        b->w[y] = run;
+        b->w[b->ny] += run;
+        ok &= run >= 0;
+    }
+    return ok;
+}
+
+/* ---- organisations whose grants differ from the allocation's ---- */
+
+static void rb_org_track(rb_sub *b, size_t o, size_t next)
+{
+    if (b->cursor[o] == SIZE_MAX)
+        b->dirty[b->n_dirty++] = o;
+    b->cursor[o] = next;
+}
+
+static void rb_org_reset(rb_sub *b)
+{
+    for (size_t i = 0; i < b->n_dirty; i++) {
+        b->delta[b->dirty[i]] = 0;
+        b->cursor[b->dirty[i]] = SIZE_MAX;
+    }
+    b->n_dirty = 0;
+}
+
+/* The pass without list[i]: is list[i] funded before list[j]? */
+static int rb_funded_at(rb_sub *b, size_t i, size_t j, int stopped)
+{
+    if (stopped)
+        return 0;
+    size_t app = b->list[i];
+    int64_t used = 0;
+    if (b->org_cap) {
+        size_t o = alloc_probe_org(b->probe, app), c = b->cursor[o];
+        used = (c < b->n ? b->org_before[c] : b->org_now[o]) + b->delta[o];
+    }
+    for (size_t y = 0; y < b->ny; y++)
+        b->state[y] = b->got[j * b->ny + y] - b->off[y];
+    return rb_funded(b, app, b->state, used);
+}
+
+/* Decides list[k] in the pass without list[i]. */
+static int rb_step(rb_sub *b, size_t k, int *stopped)
+{
+    size_t app = b->list[k], o = alloc_probe_org(b->probe, app);
+    alloc_choice ch = {0, DECISION_WAITLISTED, -1, 0, 0, 0};
+    memset(b->tmp, 0, b->ny * sizeof *b->tmp);
+    if (!*stopped) {
+        for (size_t y = 0; y < b->ny; y++)
+            b->state[y] = b->got[k * b->ny + y] - b->off[y];
+        int r = alloc_probe_choose(b->probe, b->sub, b->state,
+                                   b->org_before[k] + b->delta[o], app, &ch,
+                                   b->tmp);
+        if (r < 0)
+            return -1;
+        *stopped = r;
+    }
+    for (size_t y = 0; y < b->ny; y++)
+        b->off[y] += b->need[k * b->ny + y] - b->tmp[y];
+    if (b->org_cap) {
+        int64_t moved = ch.grant - b->choice[k].grant;
+        b->delta[o] += moved;
+        if (b->cursor[o] != SIZE_MAX || moved)
+            rb_org_track(b, o, b->next_org[k]);
+    }
+    return 0;
+}
+
+/* rb_first from k, after a look at the next few positions that are not
+ * whole fits (contiguous leaves): the one sought is most often among
+ * them, and a linear look costs no cache miss per tree level. */
+#define RB_SCAN 64
+static size_t rb_find(const rb_sub *b, size_t k)
+{
+    size_t ny1 = b->ny + 1, s = k < b->n ? b->next_open[k] : b->n;
+    size_t end = s + RB_SCAN < b->n ? s + RB_SCAN : b->n;
+    for (size_t j = s; j < end; j++) {
+        const int64_t *v = &b->tree[(b->leaves + j) * ny1];
+        size_t y = 0;
+        while (y < ny1 && v[y] <= b->w[y])
+            y++;
+        if (y == ny1)
+            return j;
+    }
+    return end < b->n ? rb_first(b, 1, 0, b->leaves, end, b->w) : SIZE_MAX;
+}
+
+/* Where the offset search must stop next, from k on (the stop's own
+ * leaf is RB_MUST: it is never passed over). */
+static size_t rb_next_visit(const rb_sub *b, size_t k)
+{
+    size_t m = rb_find(b, k);
+    for (size_t i = 0; i < b->n_dirty; i++)
+        if (b->cursor[b->dirty[i]] < m)
+            m = b->cursor[b->dirty[i]];
+    return m < b->n ? m : b->n;
+}
+
+static long rb_down_from(rb_sub *b, size_t i)
+{
+    int stopped = 0;
+    for (size_t k = i + 1;;) {
+        if (k <= b->stop_at && !stopped && rb_offset_ok(b)) {
+            size_t m = rb_next_visit(b, k), lo = k, hi = m + 1;
+            while (lo < hi) { /* first position in [k, m] not funding it */
+                size_t mid = lo + (hi - lo) / 2;
+                int f = rb_funded_at(b, i, mid, 0);
+                if (f < 0)
+                    return -1;
+                if (f)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            if (lo <= m)
+                return (long)lo;
+            if (m == b->n)
+                return 0;
+            k = m;
+        } else {
+            int f = rb_funded_at(b, i, k, stopped);
+            if (f <= 0)
+                return f < 0 ? -1 : (long)k;
+            if (k == b->n)
+                return 0;
+        }
+        if (rb_step(b, k, &stopped) != 0)
+            return -1;
+        k++;
+    }
+}
+
+long rb_down(rb_sub *b, size_t i)
+{
+    memcpy(b->off, &b->need[i * b->ny], b->ny * sizeof *b->off);
+    if (b->org_cap) {
+        size_t o = alloc_probe_org(b->probe, b->list[i]);
+        b->delta[o] = -b->choice[i].grant;
+        rb_org_track(b, o, b->next_org[i]);
+    }
+    long j = rb_down_from(b, i);
+    rb_org_reset(b);
+    return j;
+}
