@@ -69,6 +69,9 @@ return {{
   }},
   allocate = {{ method = "equal_shares", utility = "cost",
                completion = "{completion}" }},
+  -- thousands of voters: leaving each out in turn would rerun the
+  -- election thousands of times (robustness is for committees)
+  robustness = false,
 }}
 """
 
