@@ -490,11 +490,10 @@ def main():
     path = f"{out}/report.xlsx"
     wb = openpyxl.load_workbook(path)
     wbv = openpyxl.load_workbook(path, data_only=True)
-    want = [L["sheets"][0]] + run.sheets + list(L["sheets"][1:])
+    want = [L["sheets"][0]] + run.sheets + list(L["sheets"][1:3]) + [L["robust"], L["sheets"][3]]
     has_equity = os.path.exists(f"{out}/equity.csv")
     if has_equity:  # without figures, no sheet (and no equity.csv)
         want.insert(len(want) - 1, L["equity"])
-    want = [L["sheets"][0]] + run.sheets + list(L["sheets"][1:3]) + [L["robust"], L["sheets"][3]]
     expect(wb.sheetnames == want, f"sheets {wb.sheetnames}, expected {want}")
     if has_equity:
         check_equity(wb[L["equity"]], wb[L["sheets"][0]], out, L)
