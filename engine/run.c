@@ -221,9 +221,11 @@ static int run_load(run_state *st, const run_options *opt, runlog *log,
     if (rc == 0)
         rc = run_calls_load(st, opt, d);
     if (rc == 0)
-        runlog_stage(log, "load", "%zu applications, %zu sub-regions, "
-                     "%zu fiscal years", st->in.n_apps, st->in.n_split,
-                     st->in.n_years);
+        runlog_stage(log, "load", "%zu application%s, %zu sub-region%s, "
+                     "%zu fiscal year%s", st->in.n_apps,
+                     st->in.n_apps == 1 ? "" : "s", st->in.n_split,
+                     st->in.n_split == 1 ? "" : "s", st->in.n_years,
+                     st->in.n_years == 1 ? "" : "s");
     return rc;
 }
 
@@ -353,8 +355,8 @@ static void run_print_summary(const run_state *st, const run_options *opt)
     if (opt->dry_run)
         fprintf(f, "dry run: everything checked, nothing written\n");
     else
-        fprintf(f, "outputs: %s/decisions.csv, disbursements.csv, summary.csv, "
-                   "report.xlsx\n", opt->out_dir);
+        fprintf(f, "outputs: %s/decisions.csv, disbursements.csv, summary.csv"
+                   "%s\n", opt->out_dir, opt->no_report ? "" : ", report.xlsx");
 }
 
 int run_execute(const run_options *opt, diag *d)
