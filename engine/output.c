@@ -450,44 +450,71 @@ static int output_one(const char *tmp, output_writer fn, const output_data *o,
     return 0;
 }
 
-int output_write(const char *out_dir, const output_data *o, diag *d)
+void output_discard(output_pending *p)
+{
+    for (int i = 0; i < OUTPUT_N_FILES; i++) {
+        if (p->tmp[i])
+            unlink(p->tmp[i]);
+        free(p->tmp[i]);
+        free(p->final[i]);
+        p->tmp[i] = p->final[i] = NULL;
+    }
+}
+
+int output_prepare(const char *out_dir, const output_data *o,
+                   output_pending *p, diag *d)
 {
     static const output_writer writers[OUTPUT_N_FILES] = {
         output_decisions, output_disbursements, output_summary};
-    char *tmp[OUTPUT_N_FILES] = {0}, *final[OUTPUT_N_FILES] = {0};
     char suffix[32];
+    memset(p, 0, sizeof *p);
     snprintf(suffix, sizeof suffix, ".tmp-%ld", (long)getpid());
     if (output_mkdirs(out_dir) != 0)
         return diag_add(d, DIAG_CANTCREAT, "cannot create %s: %s", out_dir,
                         strerror(errno));
     int rc = 0;
     for (int i = 0; i < OUTPUT_N_FILES && rc == 0; i++) {
-        tmp[i] = output_path(out_dir, ".", output_names[i], suffix);
-        final[i] = output_path(out_dir, "", output_names[i], "");
-        if (!tmp[i] || !final[i])
+        p->tmp[i] = output_path(out_dir, ".", output_names[i], suffix);
+        p->final[i] = output_path(out_dir, "", output_names[i], "");
+        if (!p->tmp[i] || !p->final[i])
             rc = diag_add(d, DIAG_OSERR, "out of memory");
         else
-            rc = output_one(tmp[i], writers[i], o, d);
+            rc = output_one(p->tmp[i], writers[i], o, d);
     }
     /* A folder in the way would make a rename fail halfway through;
      * refuse before replacing anything. */
     for (int i = 0; i < OUTPUT_N_FILES && rc == 0; i++) {
         struct stat st;
-        if (stat(final[i], &st) == 0 && !S_ISREG(st.st_mode))
+        if (stat(p->final[i], &st) == 0 && !S_ISREG(st.st_mode))
             rc = diag_add(d, DIAG_CANTCREAT, "cannot replace %s: not a file",
-                          final[i]);
+                          p->final[i]);
     }
-    for (int i = 0; i < OUTPUT_N_FILES && rc == 0; i++)
-        if (rename(tmp[i], final[i]) != 0)
-            rc = diag_add(d, DIAG_CANTCREAT, "cannot rename %s to %s: %s",
-                          tmp[i], final[i], strerror(errno));
-    for (int i = 0; i < OUTPUT_N_FILES; i++) {
-        if (rc != 0 && tmp[i])
-            unlink(tmp[i]);
-        free(tmp[i]);
-        free(final[i]);
-    }
+    if (rc != 0)
+        output_discard(p);
     return rc;
+}
+
+int output_commit(output_pending *p, diag *d)
+{
+    int rc = 0;
+    for (int i = 0; i < OUTPUT_N_FILES && rc == 0; i++) {
+        if (rename(p->tmp[i], p->final[i]) != 0)
+            rc = diag_add(d, DIAG_CANTCREAT, "cannot rename %s to %s: %s",
+                          p->tmp[i], p->final[i], strerror(errno));
+        else {
+            free(p->tmp[i]);
+            p->tmp[i] = NULL;
+        }
+    }
+    output_discard(p);
+    return rc;
+}
+
+int output_write(const char *out_dir, const output_data *o, diag *d)
+{
+    output_pending p;
+    int rc = output_prepare(out_dir, o, &p, d);
+    return rc == 0 ? output_commit(&p, d) : rc;
 }
 
 /* ".decisions.csv.tmp-PID", ".report.xlsx.tmp-PID": an output written

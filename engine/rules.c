@@ -85,6 +85,18 @@ void rules_pool_free(struct rules_pool *p)
     p->head = NULL;
 }
 
+void rules_pool_take(struct rules_pool *to, struct rules_pool *from)
+{
+    struct rules_pool_block *tail = from->head;
+    if (!tail)
+        return;
+    while (tail->next)
+        tail = tail->next;
+    tail->next = to->head;
+    to->head = from->head;
+    from->head = NULL;
+}
+
 /* ---- resource limits ---------------------------------------------------- */
 
 /* lua_Alloc that keeps mem_used <= mem_limit.  Refusing an allocation makes

@@ -229,6 +229,34 @@ static void seed_random(lua_State *L)
     lua_pop(L, 1);
 }
 
+/* math.random and math.randomseed, counted: the generator's state runs
+ * from one application to the next, so results that draw from it depend
+ * on which applications a state evaluated before (rules_par.c looks at
+ * the count). Upvalues: the rules, the library's function. */
+static int counted_random(lua_State *L)
+{
+    struct rules *r = lua_touserdata(L, lua_upvalueindex(1));
+    r->random_calls++;
+    lua_pushvalue(L, lua_upvalueindex(2));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+static void count_random(struct rules *r)
+{
+    static const char *const names[] = {"random", "randomseed"};
+    lua_State *L = r->L;
+    lua_getglobal(L, "math");
+    for (int i = 0; i < 2; i++) {
+        lua_pushlightuserdata(L, r);
+        lua_getfield(L, -2, names[i]);
+        lua_pushcclosure(L, counted_random, 2);
+        lua_setfield(L, -2, names[i]);
+    }
+    lua_pop(L, 1);
+}
+
 void rules_sandbox_push_loaded(lua_State *L)
 {
     lua_rawgetp(L, LUA_REGISTRYINDEX, &loaded_key);
@@ -243,6 +271,7 @@ void rules_sandbox_open(struct rules *r)
     open_lib(L, LUA_MATHLIBNAME, luaopen_math);
     open_lib(L, LUA_UTF8LIBNAME, luaopen_utf8);
     seed_random(L);
+    count_random(r);
 
     set_global_nil(L, "dofile");
     set_global_nil(L, "loadfile");
