@@ -212,6 +212,37 @@ void output_reasons(const output_data *o, size_t app, char *buf, size_t cap)
     }
 }
 
+/* decisions.csv's rows come in rank order, each from a different place
+ * in every per-application array: at a million applications the writer
+ * spent most of its time waiting for memory (four loads in a row of its
+ * loop, each a cache miss). So the arrays' slots of the row
+ * OUTPUT_AHEAD further on are asked for now, and its strings (which the
+ * application's slot points to) half as far on. */
+#define OUTPUT_AHEAD 16
+
+static void output_prefetch(const output_data *o, const output_key *keys,
+                            size_t i)
+{
+    size_t n = o->in->n_apps, nc = o->cfg->n_criteria;
+    if (i + OUTPUT_AHEAD < n) {
+        size_t b = keys[i + OUTPUT_AHEAD].app;
+        __builtin_prefetch(&o->in->apps[b]);
+        __builtin_prefetch(&o->alloc->decisions[b]);
+        __builtin_prefetch(&o->res->score[b]);
+        __builtin_prefetch(&o->res->points[b * nc]);
+        __builtin_prefetch(&o->res->first_failure[b]);
+        __builtin_prefetch(&o->plan->inside[b]);
+    }
+    if (i + OUTPUT_AHEAD / 2 < n) {
+        size_t b = keys[i + OUTPUT_AHEAD / 2].app;
+        const application *app = &o->in->apps[b];
+        __builtin_prefetch(app->id);
+        __builtin_prefetch(app->organisation);
+        if (o->res->failures) /* (one past the end at most: never read) */
+            __builtin_prefetch(&o->res->failures[o->res->first_failure[b]]);
+    }
+}
+
 static int output_decisions(FILE *fp, const output_data *o)
 {
     output_key *keys = output_order(o);
@@ -237,6 +268,7 @@ static int output_decisions(FILE *fp, const output_data *o)
         size_t a = keys[i].app;
         const application *app = &o->in->apps[a];
         const decision *dec = &o->alloc->decisions[a];
+        output_prefetch(o, keys, i);
         if (dec->rank > 0)
             output_int(&r, dec->rank);
         else

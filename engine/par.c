@@ -7,10 +7,11 @@
 #include <time.h>
 #include <unistd.h>
 
-static double par_now(void)
+static double par_clock(clockid_t id)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    if (clock_gettime(id, &ts) != 0)
+        return 0;
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -33,9 +34,11 @@ int par_jobs(int requested)
 static void *par_body(void *arg)
 {
     par_task *t = arg;
-    double t0 = par_now();
+    double t0 = par_clock(CLOCK_MONOTONIC);
+    double c0 = par_clock(CLOCK_THREAD_CPUTIME_ID);
     t->rc = t->fn(t->arg, &t->d);
-    t->seconds = par_now() - t0;
+    t->seconds = par_clock(CLOCK_MONOTONIC) - t0;
+    t->cpu = par_clock(CLOCK_THREAD_CPUTIME_ID) - c0;
     t->ran = 1;
     return NULL;
 }
@@ -47,6 +50,7 @@ int par_run(par_task *tasks, size_t n, int jobs)
         tasks[i].rc = 0;
         tasks[i].ran = 0;
         tasks[i].seconds = 0;
+        tasks[i].cpu = 0;
     }
     if (jobs <= 1 || n <= 1) {
         for (size_t i = 0; i < n; i++) {

@@ -21,6 +21,7 @@ typedef struct par_task {
     int rc;        /* fn's status (0 when it did not run) */
     int ran;       /* 0: not run, an earlier task failed (one job) */
     double seconds;  /* fn's wall time */
+    double cpu;      /* and the CPU time of the thread that ran it */
     diag d;        /* the task's own messages (par_run inits, caller frees
                       with par_free) */
 } par_task;

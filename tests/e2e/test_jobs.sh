@@ -126,10 +126,10 @@ rule_error_same() {
 threads_env() {
     ALLIANCE_THREADS=1 "$ALLIANCE" run --inputs "$WORK/apps" --rules rules/monteregie.lua \
         --out "$WORK/env1" --no-db -v 2>"$WORK/env1.err" >/dev/null &&
-        ! grep -q 'in parallel' "$WORK/env1.err" &&
+        ! grep -q 'side by side' "$WORK/env1.err" &&
         ALLIANCE_THREADS=2 "$ALLIANCE" run --inputs "$WORK/apps" --rules rules/monteregie.lua \
             --out "$WORK/env2" --no-db -v 2>"$WORK/env2.err" >/dev/null &&
-        grep -q 'in parallel' "$WORK/env2.err" &&
+        grep -q 'side by side' "$WORK/env2.err" &&
         expect_status 64 "$ALLIANCE" run --jobs 0 --inputs x --rules y --out z &&
         stderr_has '--jobs must be 1 to 64'
 }
