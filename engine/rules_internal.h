@@ -70,6 +70,11 @@ struct rules {
     int instr_step;             /* instructions between hook calls */
     unsigned long random_calls; /* math.random(seed) calls, see
                                    rules_sandbox.c's counted_random */
+    /* where print() goes: stderr, or (a second state, rules_par.c) kept
+     * in prints to be written after the first state's, or dropped */
+    int print_mode;             /* RULES_PRINT_* */
+    char *prints;
+    size_t prints_len, prints_cap;
 
     rules_config cfg;           /* arrays below, strings in strs */
     rules_check *checks;
@@ -308,6 +313,13 @@ int rules_eval_part(struct rules *r, const inputs *in, rules_results *out,
                     size_t lo, size_t hi, diag *d);
 int rules_results_alloc(rules_results *out, const rules_config *cfg,
                         size_t n);
+
+enum { RULES_PRINT_STDERR, RULES_PRINT_KEEP, RULES_PRINT_DROP };
+
+/* A second state for rules_par.c: the same rule file, library, limits and
+ * program name as of, whose print() output is dropped while the file
+ * loads, then kept in prints. */
+int rules_open_sibling(struct rules **out, const struct rules *of, diag *d);
 
 /* Moves every block of from into to (from is left empty). */
 void rules_pool_take(struct rules_pool *to, struct rules_pool *from);

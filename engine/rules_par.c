@@ -17,6 +17,7 @@
  * away and evaluated again by the first state, after its own half, as a
  * single state does. (Rule files are documented to keep no other state
  * between applications.) */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -177,18 +178,25 @@ static int same_rules(const struct rules *x, const struct rules *y)
  * the first is there, so the run goes on with it). */
 static struct rules *open_sibling(const struct rules *r)
 {
-    rules_limits lim = {r->mem_limit, r->instr_limit};
     struct rules *s = NULL;
     diag quiet;
     diag_init(&quiet);
-    if (rules_open(&s, r->path, r->libdir, &lim, &quiet) == DIAG_OK &&
-        (rules_set_program(s, r->cfg.program, &quiet) != DIAG_OK ||
-         !same_rules(r, s))) {
+    if (rules_open_sibling(&s, r, &quiet) != DIAG_OK || !same_rules(r, s)) {
         rules_close(s);
         s = NULL;
     }
     diag_free(&quiet);
     return s;
+}
+
+/* What the second state's rules printed, after the first state's. */
+static void flush_prints(struct rules *r2)
+{
+    if (r2->prints_len) {
+        fwrite(r2->prints, 1, r2->prints_len, stderr);
+        fflush(stderr);
+    }
+    r2->prints_len = 0;
 }
 
 static int evaluate_two(struct rules *r, struct rules *r2, const inputs *in,
@@ -212,6 +220,8 @@ static int evaluate_two(struct rules *r, struct rules *r2, const inputs *in,
      * second state drew no random number (else even its error is not) */
     int redo = tasks[0].rc == DIAG_OK && r2->random_calls != drawn;
     int st = redo ? DIAG_OK : par_first_failure(tasks, 2, d);
+    if (!redo && tasks[0].rc == DIAG_OK)
+        flush_prints(r2); /* the lines one state would have printed */
     par_free(tasks, 2);
     if (redo) {
         /* the second half again, by the first state, after its half */

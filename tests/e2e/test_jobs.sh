@@ -121,6 +121,18 @@ rule_error_same() {
         test ! -e "$WORK/$name-2/decisions.csv"
 }
 
+# print() from both halves and while the file loads: the same lines, in
+# the same order, as one state prints them.
+prints_same() {
+    rule_variant prints "'print(\"loading\")\n' + s.replace('      score = function(app)\n', '      score = function(app)\n        if app.id == \"BEN-0000100\" or app.id == \"BEN-0009500\" or app.id == \"BEN-0011000\" then print(\"seen\", app.id) end\n', 1)" &&
+        run_both prints "$WORK/apps" "$WORK/prints.lua" && same_runs prints &&
+        test "$(cat "$WORK/prints-1.err")" = "rules: loading
+rules: seen	BEN-0000100
+rules: seen	BEN-0009500
+rules: seen	BEN-0011000" &&
+        cmp "$WORK/prints-1.err" "$WORK/prints-2.err"
+}
+
 # ALLIANCE_THREADS=1 and --jobs 1 give one Lua state and no threads:
 # the stage line says whether the outputs were written side by side.
 threads_env() {
@@ -141,5 +153,6 @@ check "a schedule function's labels merge as one state numbers them" schedule_fn
 check "math.random in a criterion: still the one-state results" random_same
 check "a rule error in the second half: the same message" rule_error_same err2 BEN-0009001 BEN-0011000
 check "rule errors in both halves: the first in file order" rule_error_same err12 BEN-0000500 BEN-0009001
+check "print() in the rules: the same lines in the same order" prints_same
 check "ALLIANCE_THREADS=1 keeps one core; --jobs is checked" threads_env
 done_suite e2e_jobs
