@@ -246,7 +246,7 @@ static int evaluate_two(struct rules *r, struct rules *r2, const inputs *in,
 int rules_evaluate_jobs(rules *r, const inputs *in, int jobs,
                         rules_results *out, diag *d)
 {
-    if (jobs < 2 || in->n_apps < RULES_PAR_MIN)
+    if (jobs < 2 || in->n_apps <= RULES_PAR_MIN)
         return rules_evaluate(r, in, out, d);
     struct rules *r2 = open_sibling(r);
     if (!r2)
