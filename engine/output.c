@@ -34,9 +34,11 @@ typedef struct output_row {
     size_t len, cap;
 } output_row;
 
+/* Room for n more bytes (a buffer even for none: a row may start with an
+ * empty cell). */
 static char *output_room(output_row *r, size_t n)
 {
-    if (r->len + n > r->cap) {
+    if (!r->buf || r->len + n > r->cap) {
         size_t cap = r->cap ? r->cap : OUTPUT_FLUSH_AT * 2;
         while (cap < r->len + n)
             cap *= 2;
