@@ -64,7 +64,10 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/liballiance.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/liballiance.a $(LDLIBS)
 
+# The pandas peer's packages: installed as root, else the command is
+# printed and make bench goes on without the peer (its target MISSes).
 bench: $(BUILD)/alliance $(BENCH_BINS)
+	-@tools/deps.sh bench
 	@bench/run.sh $(BUILD)
 
 # libFuzzer harnesses (tests/fuzz/README.md): clang with ASan + UBSan,
