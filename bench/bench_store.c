@@ -121,7 +121,7 @@ static cost store_once(const program *p, const store_run_meta *m,
                        const char *db)
 {
     output_data o = {&p->in, rules_config_get(p->rules), &p->res, &p->plan,
-                     &p->env, &p->alloc, &p->sched};
+                     &p->env, &p->alloc, &p->sched, NULL};
     diag d;
     diag_init(&d);
     remove_db(db);
@@ -159,7 +159,7 @@ static cost store_once(const program *p, const store_run_meta *m,
 static cost csv_once(const program *p, const char *dir)
 {
     output_data o = {&p->in, rules_config_get(p->rules), &p->res, &p->plan,
-                     &p->env, &p->alloc, &p->sched};
+                     &p->env, &p->alloc, &p->sched, NULL};
     diag d;
     diag_init(&d);
     output_pending pend;

@@ -147,8 +147,21 @@ bench_peer() {
             p / o, (p / o >= 10 ? "PASS" : "MISS") }'
 }
 
+# SHARES: allocate.method = "equal_shares" on three sub-regions of 10 000
+# applications graded by 10 evaluators each (bench/gen_shares.py); target
+# 1 s of CPU per sub-region with the default completion (greedy), one core.
+bench_shares() {
+    sh="$build/bench/shares"
+    if [ ! -f "$sh/applications.csv" ] ||
+        [ "$top/bench/gen_shares.py" -nt "$sh/applications.csv" ]; then
+        /usr/bin/python3 "$top/bench/gen_shares.py" "$sh" 10000 10
+    fi
+    taskset -c 0 "$build/bench/bench_shares" "$sh" 1
+}
+
 echo "bench: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the runs"
 bench_data
+bench_shares
 bench_load
 bench_floor
 bench_store

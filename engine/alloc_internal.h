@@ -51,6 +51,17 @@ int alloc_overrides(alloc_ctx *c, diag *d);
  * (allocate_proposed.c). */
 int alloc_proposed(alloc_ctx *c, const alloc_proposer *p, diag *d);
 
+/* The request lowered to the rule's caps (allocate.c). */
+int64_t alloc_target(const alloc_ctx *c, size_t app);
+
+/* The greedy method over every sub-region's candidates not decided yet
+ * (allocate.c). */
+int alloc_greedy(alloc_ctx *c, diag *d);
+
+/* The Method of Equal Shares, then its completion (allocate_shares.c). */
+int alloc_equal_shares(alloc_ctx *c, diag *d);
+void alloc_shares_free(alloc_shares *s);
+
 /* Caps and bookkeeping shared by both deciders (allocate.c). */
 void alloc_grant(alloc_ctx *c, size_t row, size_t app, int64_t g,
                  decision *dec);

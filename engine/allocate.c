@@ -80,8 +80,7 @@ static int64_t alloc_most_that_fits(alloc_ctx *c, size_t row, size_t app,
     return lowest;
 }
 
-/* The request lowered to the rule's caps. */
-static int64_t alloc_target(const alloc_ctx *c, size_t app)
+int64_t alloc_target(const alloc_ctx *c, size_t app)
 {
     int64_t t = c->in->apps[app].requested;
     /* a resubmission: the cap holds for its commitment and grant together */
@@ -153,14 +152,15 @@ static void alloc_unranked(alloc_ctx *c)
     }
 }
 
-static int alloc_greedy(alloc_ctx *c, diag *d)
+int alloc_greedy(alloc_ctx *c, diag *d)
 {
     for (size_t s = 0; s < c->in->n_split; s++) {
         int stopped = 0;
         for (size_t i = c->order->sub_first[s]; i < c->order->sub_first[s + 1]; i++) {
             size_t app = c->order->apps[i];
             decision *dec = &c->out->decisions[app];
-            if (dec->status == DECISION_OVERRIDDEN)
+            /* overridden, or funded by equal shares before completion */
+            if (dec->status == DECISION_OVERRIDDEN || dec->granted > 0)
                 continue;
             dec->status = DECISION_WAITLISTED;
             if (stopped)
@@ -238,7 +238,10 @@ int alloc_run_committed(const inputs *in, const rules_config *cfg,
         if (rc == 0)
             rc = alloc_overrides(&c, d);
         if (rc == 0)
-            rc = p ? alloc_proposed(&c, p, d) : alloc_greedy(&c, d);
+            rc = p ? alloc_proposed(&c, p, d)
+                   : cfg->method == RULES_METHOD_EQUAL_SHARES
+                   ? alloc_equal_shares(&c, d)
+                   : alloc_greedy(&c, d);
         if (rc == 0)
             alloc_close_years(&c);
     }
@@ -256,5 +259,6 @@ void alloc_free(alloc_result *out)
     free(out->remaining);
     free(out->committed);
     free(out->app_committed);
+    alloc_shares_free(out->shares);
     memset(out, 0, sizeof *out);
 }

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "diag.h"
+#include "equity.h"
 #include "inputs.h"
 #include "rules.h"
 
@@ -29,7 +30,9 @@ static const char usage_check[] =
     "its warnings (criteria maxima not adding up to 100 without grid_total),\n"
     "runs luacheck --codes --no-color on it when luacheck is installed, and\n"
     "with --inputs evaluates it on an input folder, listing every rule error\n"
-    "with file:line and application and counting eligible applications.\n"
+    "with file:line and application and counting eligible applications\n"
+    "(and checks each application's territory, territory_column, against\n"
+    "the folder's territories.csv).\n"
     "Exit status 0 when there is no problem and no warning, 65 otherwise.\n"
     "\n"
     "options:\n"
@@ -139,6 +142,10 @@ static void dry_run(rules *r, const char *dir, diag *d)
         inputs_free(&in);
         return;
     }
+    /* territories.csv against the rule file's territory_column */
+    equity_map territories;
+    equity_bind(&in, rules_config_get(r), &territories, d);
+    equity_map_free(&territories);
     int st = rules_evaluate_all(r, &in, DRY_RUN_ERRORS, &res, d);
     if (st == DIAG_OK || res.eligible)
         print_counts(dir, rules_config_get(r), &res);
@@ -181,6 +188,11 @@ static int check_file(const char *path, const char *libdir,
                cfg->n_checks, cfg->n_criteria,
                (long long)(cfg->threshold / 100),
                (long long)(cfg->threshold % 100));
+        if (cfg->method == RULES_METHOD_EQUAL_SHARES)
+            printf("%s: allocation by equal shares over the evaluators "
+                   "(completion %s, utility %s)\n", path,
+                   (const char *[]){"greedy", "none", "add1"}[cfg->completion],
+                   cfg->utility == RULES_UTILITY_COST ? "cost" : "points");
         rules_warnings(r, &d);
     }
     size_t n = flush_problems(&d, &status);

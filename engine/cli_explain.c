@@ -174,6 +174,71 @@ static void print_envelope(const explain_out *o, const store_explanation *e)
         fprintf(o->f, "  (%s)\n", w->carry);
 }
 
+/* Phrases of the equal-shares section, French then English. */
+static const char *const share_words[2][10] = {
+    {"Méthode des parts égales (utilité : %s, complément : %s)",
+     "  %s : %lld évaluateurs, budget de %s chacun",
+     " (dont %s ajoutés par add1)",
+     "  Achetée à l'étape %u (rho = %lld/%lld), payée par ses évaluateurs :",
+     "  Non abordable : ses évaluateurs n'avaient plus que %s pour un coût de %s",
+     "  Choisie à l'étape %u, mais écartée : un exercice manquait d'argent ou "
+     "un plafond était atteint",
+     "  Aucun évaluateur ne lui a donné de point",
+     "  Non achetée par les parts égales (ses évaluateurs n'avaient plus que "
+     "%s pour un coût de %s) ; financée par le complément glouton",
+     "    total", "points"},
+    {"Method of Equal Shares (utility: %s, completion: %s)",
+     "  %s: %lld evaluators, a budget of %s each",
+     " (%s of it added by add1)",
+     "  Bought at step %u (rho = %lld/%lld), paid by its evaluators:",
+     "  Not affordable: its evaluators had only %s left for a cost of %s",
+     "  Chosen at step %u but skipped: a fiscal year was short of money or a "
+     "cap was reached",
+     "  No evaluator gave it a point",
+     "  Not bought by equal shares (its evaluators had only %s left for a "
+     "cost of %s); funded by the greedy completion",
+     "    total", "points"}};
+
+/* Who paid for it and how much, or why it could not be bought. */
+static void print_shares(const explain_out *o, const store_explanation *e)
+{
+    const store_share *h = e->share;
+    const char *const *w = share_words[o->en];
+    char m1[MONEY_BUFSZ], m2[MONEY_BUFSZ];
+    if (!h)
+        return;
+    fprintf(o->f, w[0], h->utility, h->completion);
+    fprintf(o->f, "\n");
+    fprintf(o->f, w[1], e->subregion, (long long)h->voters,
+            cli_store_money(h->budget, o->en, m1));
+    if (h->increment)
+        fprintf(o->f, w[2], cli_store_money(h->increment, o->en, m1));
+    fprintf(o->f, "\n");
+    if (!strcmp(h->how, "bought")) {
+        int64_t total = 0;
+        fprintf(o->f, w[3], h->round, (long long)h->rho_num,
+                (long long)h->rho_den);
+        fprintf(o->f, "\n");
+        for (size_t i = 0; i < h->n_payments; i++) {
+            total += h->payments[i].amount;
+            fprintf(o->f, "    %s%s%s\n", h->payments[i].evaluator, o->w->colon,
+                    cli_store_money(h->payments[i].amount, o->en, m1));
+        }
+        fprintf(o->f, "%s%s%s\n", w[8], o->w->colon,
+                cli_store_money(total, o->en, m1));
+    } else if (!strcmp(h->how, "no_fit")) {
+        fprintf(o->f, w[5], h->round);
+        fprintf(o->f, "\n");
+    } else if (!strcmp(h->how, "no_support")) {
+        fprintf(o->f, "%s\n", w[6]);
+    } else {
+        fprintf(o->f, !strcmp(h->how, "completion") ? w[7] : w[4],
+                cli_store_money(h->supporters_left, o->en, m1),
+                cli_store_money(h->cost, o->en, m2));
+        fprintf(o->f, "\n");
+    }
+}
+
 static void print_tail(const explain_out *o, const store_explanation *e)
 {
     const words *w = o->w;
@@ -216,7 +281,10 @@ static int explain(store *s, const char *app, int64_t run, int en)
     print_head(&o, &e);
     print_checks(&o, &e);
     print_grid(&o, &e);
-    print_envelope(&o, &e);
+    if (e.share) /* bought in its own order, not at a turn in rank order */
+        print_shares(&o, &e);
+    else
+        print_envelope(&o, &e);
     print_tail(&o, &e);
     store_explanation_free(&e);
     diag_free(&d);

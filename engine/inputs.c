@@ -88,6 +88,7 @@ static void arena_free(struct inputs_arena *a)
         free(b);
     }
     inputs_map_free(&a->split_index);
+    inputs_map_free(&a->territory_index);
     free(a);
 }
 
@@ -351,6 +352,9 @@ int inputs_load(inputs *in, const char *dir, diag *d)
               inputs_overrides_n_spec, inputs_overrides_row, 1);
     load_file(&L, dir, "commitments.csv", inputs_commitments_spec,
               inputs_commitments_n_spec, inputs_commitments_row, 1);
+    load_file(&L, dir, "territories.csv", inputs_territories_spec,
+              inputs_territories_n_spec, inputs_territories_row, 1);
+    inputs_territories_finish(&L);
     inputs_map_free(&L.ids);
     inputs_map_free(&L.graded);
     inputs_map_free(&L.overridden);
@@ -370,6 +374,7 @@ void inputs_free(inputs *in)
     free(in->evals);
     free(in->overrides);
     free(in->commitments);
+    free(in->territories);
     arena_free(in->arena);
     memset(in, 0, sizeof *in);
 }
@@ -382,15 +387,22 @@ int64_t inputs_envelope_total(const inputs *in)
     return total;
 }
 
-long inputs_find_subregion(const inputs *in, const char *name)
+/* The index a name maps to in m (after trimming), or -1. */
+static long find_name(const strmap *m, const char *name)
 {
     size_t len = strlen(name), index;
-    if (!in->arena)
-        return -1;
     inputs_trim(&name, &len);
-    if (inputs_map_get(&in->arena->split_index, name, len,
-                       inputs_map_hash(name, len), &index)
-        != 0)
+    if (inputs_map_get(m, name, len, inputs_map_hash(name, len), &index) != 0)
         return -1;
     return (long)index;
+}
+
+long inputs_find_subregion(const inputs *in, const char *name)
+{
+    return in->arena ? find_name(&in->arena->split_index, name) : -1;
+}
+
+long inputs_find_territory(const inputs *in, const char *name)
+{
+    return in->arena ? find_name(&in->arena->territory_index, name) : -1;
 }

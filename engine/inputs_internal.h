@@ -7,7 +7,8 @@
  * inputs_apps.c   applications.csv
  * inputs_evals.c  evaluations.csv (optional)
  * inputs_overrides.c overrides.csv (optional)
- * inputs_commitments.c commitments.csv (optional) */
+ * inputs_commitments.c commitments.csv (optional)
+ * inputs_people.c  split.csv's population figures, territories.csv */
 #ifndef ALLIANCE_INPUTS_INTERNAL_H
 #define ALLIANCE_INPUTS_INTERNAL_H
 
@@ -47,6 +48,7 @@ struct arena_block;
 struct inputs_arena {
     struct arena_block *head;
     strmap split_index; /* subregion name -> index into inputs.split */
+    strmap territory_index; /* territory name -> inputs.territories */
 };
 
 /* NULL when out of memory. */
@@ -104,6 +106,7 @@ typedef struct loader {
     strmap graded;     /* application, evaluator, criterion -> line */
     strmap overridden; /* id -> line */
     size_t cap_commitments; /* commitments.csv */
+    size_t cap_territories; /* territories.csv */
 } loader;
 
 /* inputs_table.c: mapping a header and gating rows (1: check the row). */
@@ -185,5 +188,13 @@ int inputs_overrides_row(void *ctx, const csvread_row *row);
 extern const colspec inputs_commitments_spec[];
 extern const size_t inputs_commitments_n_spec;
 int inputs_commitments_row(void *ctx, const csvread_row *row);
+
+/* inputs_people.c: split.csv's population and low_income (called at the
+ * end of inputs_split_finish), then territories.csv. */
+void inputs_split_people(loader *L);
+extern const colspec inputs_territories_spec[];
+extern const size_t inputs_territories_n_spec;
+int inputs_territories_row(void *ctx, const csvread_row *row);
+void inputs_territories_finish(loader *L);
 
 #endif

@@ -273,6 +273,7 @@ void inputs_split_finish(loader *L)
         return;
     }
     split_kind(L);
+    inputs_split_people(L);
 }
 
 /* Amounts are shares of the whole program: together they must fit in the

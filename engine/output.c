@@ -15,11 +15,12 @@
 #include "money.h"
 #include "output_internal.h"
 
-#define OUTPUT_N_FILES 3
+#define OUTPUT_N_FILES 4
 #define OUTPUT_REASONS_MAX 8192
 
+/* equity.csv (output_equity.c) only when the inputs have figures */
 static const char *const output_names[OUTPUT_N_FILES] = {
-    "decisions.csv", "disbursements.csv", "summary.csv"};
+    "decisions.csv", "disbursements.csv", "summary.csv", "equity.csv"};
 
 /* Rows are built in one buffer and handed to stdio 64 KiB at a time: a
  * million decisions make some twenty million cells, and a stdio call per
@@ -179,6 +180,20 @@ static void output_append(char *buf, size_t cap, size_t *len, const char *a,
     }
 }
 
+/* Why equal shares did not buy it (the store has the details). */
+static void output_share_reason(const alloc_shares *sh, size_t app, char *buf,
+                                size_t cap)
+{
+    char left[MONEY_BUFSZ], cost[MONEY_BUFSZ];
+    if (sh->how[app] == ALLOC_SHARE_NO_SUPPORT)
+        snprintf(buf, cap, "parts égales : aucun évaluateur ne lui a donné "
+                 "de point");
+    else
+        snprintf(buf, cap, "parts égales : ses évaluateurs n'avaient plus que "
+                 "%s pour un coût de %s", money_format_fr(sh->supporters_left[app], left),
+                 money_format_fr(sh->cost[app], cost));
+}
+
 void output_reasons(const output_data *o, size_t app, char *buf, size_t cap)
 {
     size_t len = 0;
@@ -203,6 +218,10 @@ void output_reasons(const output_data *o, size_t app, char *buf, size_t cap)
         char fy[CAL_FY_BUFSZ];
         snprintf(part, sizeof part, "enveloppe %s insuffisante",
                  cal_format_fiscal_year(o->env->first_year + dec->short_year, fy));
+        output_append(buf, cap, &len, part, NULL);
+    } else if (dec->status == DECISION_WAITLISTED && o->alloc->shares &&
+               o->alloc->shares->how[app] != ALLOC_SHARE_NO_FIT) {
+        output_share_reason(o->alloc->shares, app, part, sizeof part);
         output_append(buf, cap, &len, part, NULL);
     } else if (dec->status == DECISION_WAITLISTED) {
         output_append(buf, cap, &len, "plafond par organisme atteint", NULL);
@@ -482,6 +501,18 @@ static int output_one(const char *tmp, output_writer fn, const output_data *o,
     return 0;
 }
 
+/* An earlier run's file that this run does not write (equity.csv of a
+ * program that now has no figures) would be read as this run's: it goes
+ * once the others are in place. */
+static int output_drop_stale(const char *path, diag *d)
+{
+    if (unlink(path) != 0 && errno != ENOENT)
+        return diag_add(d, DIAG_CANTCREAT, "cannot remove %s (an earlier "
+                        "run's, which this run has no figures for): %s", path,
+                        strerror(errno));
+    return 0;
+}
+
 void output_discard(output_pending *p)
 {
     for (int i = 0; i < OUTPUT_N_FILES; i++) {
@@ -491,13 +522,18 @@ void output_discard(output_pending *p)
         free(p->final[i]);
         p->tmp[i] = p->final[i] = NULL;
     }
+    free(p->stale);
+    p->stale = NULL;
 }
 
 int output_prepare(const char *out_dir, const output_data *o,
                    output_pending *p, diag *d)
 {
     static const output_writer writers[OUTPUT_N_FILES] = {
-        output_decisions, output_disbursements, output_summary};
+        output_decisions, output_disbursements, output_summary,
+        output_equity};
+    /* without figures, no equity.csv: an earlier run's goes (commit) */
+    int n_files = o->equity ? OUTPUT_N_FILES : OUTPUT_N_FILES - 1;
     char suffix[32];
     memset(p, 0, sizeof *p);
     snprintf(suffix, sizeof suffix, ".tmp-%ld", (long)getpid());
@@ -505,7 +541,10 @@ int output_prepare(const char *out_dir, const output_data *o,
         return diag_add(d, DIAG_CANTCREAT, "cannot create %s: %s", out_dir,
                         strerror(errno));
     int rc = 0;
-    for (int i = 0; i < OUTPUT_N_FILES && rc == 0; i++) {
+    if (n_files < OUTPUT_N_FILES &&
+        !(p->stale = output_path(out_dir, "", output_names[n_files], "")))
+        rc = diag_add(d, DIAG_OSERR, "out of memory");
+    for (int i = 0; i < n_files && rc == 0; i++) {
         p->tmp[i] = output_path(out_dir, ".", output_names[i], suffix);
         p->final[i] = output_path(out_dir, "", output_names[i], "");
         if (!p->tmp[i] || !p->final[i])
@@ -515,7 +554,7 @@ int output_prepare(const char *out_dir, const output_data *o,
     }
     /* A folder in the way would make a rename fail halfway through;
      * refuse before replacing anything. */
-    for (int i = 0; i < OUTPUT_N_FILES && rc == 0; i++) {
+    for (int i = 0; i < n_files && rc == 0; i++) {
         struct stat st;
         if (stat(p->final[i], &st) == 0 && !S_ISREG(st.st_mode))
             rc = diag_add(d, DIAG_CANTCREAT, "cannot replace %s: not a file",
@@ -530,6 +569,8 @@ int output_commit(output_pending *p, diag *d)
 {
     int rc = 0;
     for (int i = 0; i < OUTPUT_N_FILES && rc == 0; i++) {
+        if (!p->tmp[i])
+            continue; /* equity.csv of a program without figures */
         if (rename(p->tmp[i], p->final[i]) != 0)
             rc = diag_add(d, DIAG_CANTCREAT, "cannot rename %s to %s: %s",
                           p->tmp[i], p->final[i], strerror(errno));
@@ -538,6 +579,8 @@ int output_commit(output_pending *p, diag *d)
             p->tmp[i] = NULL;
         }
     }
+    if (rc == 0 && p->stale)
+        rc = output_drop_stale(p->stale, d);
     output_discard(p);
     return rc;
 }
@@ -554,7 +597,8 @@ int output_write(const char *out_dir, const output_data *o, diag *d)
 static int output_is_tmp(const char *name)
 {
     static const char *const finals[] = {"decisions.csv", "disbursements.csv",
-                                         "summary.csv", "report.xlsx"};
+                                         "summary.csv", "equity.csv",
+                                         "report.xlsx"};
     if (name[0] != '.')
         return 0;
     for (size_t i = 0; i < sizeof finals / sizeof *finals; i++) {

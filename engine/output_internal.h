@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "output.h"
 
@@ -20,5 +21,8 @@ typedef struct output_key {
 /* The applications in decisions.csv's order (n_apps keys, malloc'd; NULL
  * when out of memory). */
 output_key *output_order(const output_data *o);
+
+/* equity.csv (output_equity.c): 0, or -1 when out of memory. */
+int output_equity(FILE *fp, const output_data *o);
 
 #endif

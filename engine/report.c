@@ -211,7 +211,7 @@ static int write_sheets(report_ctx *c)
         if (c->sheet_name[s] && report_ranking(c, s) != 0)
             return -1;
     if (report_schedule(c) != 0 || report_rejected(c) != 0 ||
-        report_params(c) != 0)
+        report_equity(c) != 0 || report_params(c) != 0)
         return -1;
     return 0;
 }

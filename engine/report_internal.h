@@ -8,6 +8,7 @@
  * report_schedule.c  Versements
  * report_rejected.c  Non retenues
  * report_params.c    Paramètres and the file hashes
+ * report_equity.c    Équité territoriale, and the Sommaire's paragraph
  * report_zip.c       what libxlsxwriter hands minizip: level, write checks
  *
  * Writers never stop on a libxlsxwriter error: the first one is kept in
@@ -47,7 +48,10 @@ typedef enum report_label {
     RL_OVERFLOW_SKIP, RL_OVERFLOW_STOP, RL_OVERFLOW_PARTIAL,
     RL_LEFTOVER, RL_LEFTOVER_RESERVE, RL_LEFTOVER_CARRY, RL_MAX_GRANT,
     RL_MAX_PER_ORG, RL_NONE, RL_PAGE_FOOTER,
-    RL_COMMITTED, RL_SEC_COMMITTED, RL_N_LABELS
+    RL_COMMITTED, RL_SEC_COMMITTED,
+    RL_METHOD, RL_METHOD_GREEDY, RL_METHOD_SHARES, RL_COMPLETION,
+    RL_COMPLETION_GREEDY, RL_COMPLETION_NONE, RL_COMPLETION_ADD1, RL_UTILITY,
+    RL_UTILITY_POINTS, RL_UTILITY_COST, RL_N_LABELS
 } report_label;
 
 /* Cell kinds, for formats and widths. */
@@ -69,8 +73,8 @@ typedef struct report_formats {
 
 typedef struct report_hashes {
     char rules[HASH_SHA256_HEX];
-    const char *input_names[5];
-    char input[5][HASH_SHA256_HEX];
+    const char *input_names[6];
+    char input[6][HASH_SHA256_HEX];
     size_t n_inputs;
 } report_hashes;
 
@@ -193,6 +197,11 @@ int report_ranking(report_ctx *c, size_t sub);
 int report_schedule(report_ctx *c);
 int report_rejected(report_ctx *c);
 int report_params(report_ctx *c);
+/* report_equity.c: the sheet (none without figures), its name, and the
+ * Sommaire's paragraph at row r (returns the row after it). */
+int report_equity(report_ctx *c);
+const char *report_equity_sheet_name(const report_ctx *c);
+lxw_row_t report_equity_summary(report_sheet *s, lxw_row_t r);
 
 /* report_params.c: hashes of the rule file and input files, run id. */
 int report_hashes_compute(report_ctx *c, diag *d);

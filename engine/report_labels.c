@@ -96,6 +96,25 @@ static const char *const labels[RL_N_LABELS][2] = {
                           "sous-région et exercice financier",
                           "Committed in earlier calls, by sub-region and "
                           "fiscal year"},
+    [RL_METHOD] = {"Méthode d'attribution", "Allocation method"},
+    [RL_METHOD_GREEDY] = {"par rang, tant que l'enveloppe le permet",
+                          "by rank, while the envelope lasts"},
+    [RL_METHOD_SHARES] = {"parts égales entre les évaluateurs (Method of "
+                          "Equal Shares)",
+                          "equal shares among the evaluators (Method of "
+                          "Equal Shares)"},
+    [RL_COMPLETION] = {"Complément des parts égales",
+                       "Equal shares completion"},
+    [RL_COMPLETION_GREEDY] = {"le reste par rang (greedy)",
+                              "the rest by rank (greedy)"},
+    [RL_COMPLETION_NONE] = {"aucun (none)", "none"},
+    [RL_COMPLETION_ADD1] = {"budgets relevés d'un dollar à la fois (add1)",
+                            "budgets raised one dollar at a time (add1)"},
+    [RL_UTILITY] = {"Utilité d'un projet pour un évaluateur",
+                    "A project's utility for an evaluator"},
+    [RL_UTILITY_POINTS] = {"ses points (points)", "its points (points)"},
+    [RL_UTILITY_COST] = {"ses points fois le montant demandé (cost)",
+                         "its points times the request (cost)"},
 };
 
 static const char *const statuses[DECISION_N_STATUSES][2] = {
@@ -188,7 +207,8 @@ static int same_name(const char *a, const char *b)
  * or the sheet of an earlier sub-region. */
 static int name_taken(const report_ctx *c, size_t sub, const char *name)
 {
-    if (same_name(name, "History"))
+    if (same_name(name, "History")
+        || same_name(name, report_equity_sheet_name(c)))
         return 1;
     for (int i = 0; i < 4; i++)
         if (same_name(name, c->fixed_name[i]))

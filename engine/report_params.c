@@ -15,7 +15,7 @@
  * present. */
 static const char *const input_files[] = {"applications.csv", "envelopes.csv",
                                           "split.csv", "evaluations.csv",
-                                          "overrides.csv"};
+                                          "overrides.csv", "territories.csv"};
 #define N_INPUT_FILES (sizeof input_files / sizeof *input_files)
 #define N_REQUIRED 3
 
@@ -129,6 +129,22 @@ static lxw_row_t cap_row(report_sheet *s, lxw_row_t r, report_label k,
     return r + 1;
 }
 
+/* The allocation method, and the options of equal shares. */
+static lxw_row_t method_rows(report_sheet *s, lxw_row_t r)
+{
+    report_ctx *c = s->c;
+    const rules_config *cfg = c->o->cfg;
+    static const report_label completion[] = {
+        RL_COMPLETION_GREEDY, RL_COMPLETION_NONE, RL_COMPLETION_ADD1};
+    if (cfg->method != RULES_METHOD_EQUAL_SHARES)
+        return pair(s, r, RL_METHOD, report_text(c, RL_METHOD_GREEDY));
+    r = pair(s, r, RL_METHOD, report_text(c, RL_METHOD_SHARES));
+    r = pair(s, r, RL_COMPLETION, report_text(c, completion[cfg->completion]));
+    return pair(s, r, RL_UTILITY,
+                report_text(c, cfg->utility == RULES_UTILITY_COST
+                                   ? RL_UTILITY_COST : RL_UTILITY_POINTS));
+}
+
 /* Threshold and allocation options, as the rule file sets them. */
 static lxw_row_t policy_block(report_sheet *s, lxw_row_t r)
 {
@@ -138,6 +154,7 @@ static lxw_row_t policy_block(report_sheet *s, lxw_row_t r)
                                             RL_OVERFLOW_PARTIAL};
     rx_text(s, r, 0, report_text(c, RL_THRESHOLD), c->f.label);
     rx_points(s, r++, 1, cfg->threshold, c->f.points_left);
+    r = method_rows(s, r);
     r = pair(s, r, RL_ON_OVERFLOW, report_text(c, overflow[cfg->on_overflow]));
     if (cfg->on_overflow == RULES_OVERFLOW_PARTIAL) {
         rx_text(s, r, 0, report_text(c, RL_MIN_PARTIAL), c->f.label);

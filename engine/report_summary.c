@@ -435,7 +435,8 @@ int report_summary(report_ctx *c)
         r = envelope_block(&s, r + 1, RL_SEC_COMMITTED, committed_cell);
     r = subregion_block(&s, r + 1, &subs, calls);
     r = year_block(&s, r + 1, &years, calls);
-    status_block(&s, r + 1, counts);
+    r = status_block(&s, r + 1, counts);
+    report_equity_summary(&s, r + 1);
     add_chart(&s, charts, 0, RL_CHART_SUBREGIONS, &subs, calls ? 4 : 3);
     add_chart(&s, charts, CHART_WIDTH + CHART_GAP, RL_CHART_YEARS, &years,
               year_layout(calls, has_carry(c->o)).granted);

@@ -13,8 +13,9 @@
 #include "rules_internal.h"
 
 static const char *const alloc_keys[] = {
-    "allow_resubmit", "leftover", "max_grant", "max_per_organisation",
-    "method", "min_partial_share", "on_overflow", NULL
+    "allow_resubmit", "completion", "leftover", "max_grant",
+    "max_per_organisation", "method", "min_partial_share", "on_overflow",
+    "utility", NULL
 };
 
 /* allow_resubmit: a boolean, false when absent. */
@@ -29,17 +30,76 @@ static int parse_resubmit(struct rules *r, diag *d, int a)
     return DIAG_OK;
 }
 
+/* One of names[] (values[] beside), *out = values[0] when absent.
+ * Returns 1 when the key was given, 0 when absent, -1 (reported) when
+ * not one of them. */
+static int parse_choice(struct rules *r, diag *d, int a, const char *key,
+                        const char *const *names, const int *values,
+                        const char *expected, int *out)
+{
+    int type = rules_cfg_get(r->L, a, key);
+    const char *s = type == LUA_TSTRING ? lua_tostring(r->L, -1) : NULL;
+    int got = type == LUA_TNIL ? 0 : -1;
+    *out = values[0];
+    for (size_t i = 0; s && names[i]; i++)
+        if (strcmp(s, names[i]) == 0) {
+            *out = values[i];
+            got = 1;
+        }
+    lua_pop(r->L, 1);
+    if (got < 0)
+        rules_cfg_err(r, d, "allocate.%s must be %s", key, expected);
+    return got;
+}
+
+/* method, and the options of equal shares: completion and utility are
+ * refused with greedy, on_overflow other than skip and min_partial_share
+ * with equal shares (it buys whole projects: see rules/README.md). */
 static int parse_method(struct rules *r, diag *d, int a)
 {
-    int type = rules_cfg_get(r->L, a, "method");
-    int ok = type == LUA_TNIL ||
-        (type == LUA_TSTRING && strcmp(lua_tostring(r->L, -1), "greedy") == 0);
+    static const char *const methods[] = {"greedy", "equal_shares", NULL};
+    static const int mv[] = {RULES_METHOD_GREEDY, RULES_METHOD_EQUAL_SHARES};
+    static const char *const completions[] = {"greedy", "none", "add1", NULL};
+    static const int cv[] = {RULES_COMPLETION_GREEDY, RULES_COMPLETION_NONE,
+                             RULES_COMPLETION_ADD1};
+    static const char *const utilities[] = {"points", "cost", NULL};
+    static const int uv[] = {RULES_UTILITY_POINTS, RULES_UTILITY_COST};
+    int m, c, u, st = DIAG_OK;
+    int got_m = parse_choice(r, d, a, "method", methods, mv,
+                             "\"greedy\" or \"equal_shares\"", &m);
+    int got_c = parse_choice(r, d, a, "completion", completions, cv,
+                             "\"greedy\", \"none\" or \"add1\"", &c);
+    int got_u = parse_choice(r, d, a, "utility", utilities, uv,
+                             "\"points\" or \"cost\"", &u);
+    if (got_m < 0 || got_c < 0 || got_u < 0)
+        st = DIAG_DATA;
+    r->cfg.method = (rules_method)m;
+    r->cfg.completion = (rules_completion)c;
+    r->cfg.utility = (rules_utility)u;
+    if (m == RULES_METHOD_GREEDY && got_m >= 0 && (got_c > 0 || got_u > 0))
+        st = rules_cfg_err(r, d, "allocate.%s is an option of method = "
+                           "\"equal_shares\", not of the greedy method",
+                           got_c > 0 ? "completion" : "utility");
+    return st;
+}
+
+/* Equal shares buys whole projects and skips what does not fit. */
+static int check_equal_shares(struct rules *r, diag *d, int a)
+{
+    if (r->cfg.method != RULES_METHOD_EQUAL_SHARES)
+        return DIAG_OK;
+    int st = DIAG_OK;
+    if (r->cfg.on_overflow != RULES_OVERFLOW_SKIP)
+        st = rules_cfg_err(r, d, "allocate.on_overflow must be \"skip\" "
+                           "with method = \"equal_shares\" (it buys whole "
+                           "projects and skips those that do not fit)");
+    int type = rules_cfg_get(r->L, a, "min_partial_share");
     lua_pop(r->L, 1);
-    if (!ok)
-        return rules_cfg_err(r, d,
-                             "allocate.method must be \"greedy\" (the only "
-                             "method so far)");
-    return DIAG_OK;
+    if (type != LUA_TNIL)
+        st = rules_cfg_err(r, d, "allocate.min_partial_share has no meaning "
+                           "with method = \"equal_shares\" (no partial "
+                           "grants)");
+    return st;
 }
 
 static int parse_overflow(struct rules *r, diag *d, int a)
@@ -134,6 +194,9 @@ int rules_cfg_allocate(struct rules *r, diag *d, int t, int funcs)
     r->cfg.min_partial = 1000;
     r->cfg.leftover = RULES_LEFTOVER_RESERVE;
     r->cfg.has_allocate = 0;
+    r->cfg.method = RULES_METHOD_GREEDY;
+    r->cfg.completion = RULES_COMPLETION_GREEDY;
+    r->cfg.utility = RULES_UTILITY_POINTS;
     if (type == LUA_TFUNCTION) {
         lua_rawseti(L, funcs, rules_slot(r, RULES_SLOT_ALLOCATE));
         r->cfg.has_allocate = 1;
@@ -150,12 +213,14 @@ int rules_cfg_allocate(struct rules *r, diag *d, int t, int funcs)
         st = rules_keep_status(
             st, parse_cap(r, d, a, "max_per_organisation", &r->cfg.max_per_org));
         st = rules_keep_status(st, parse_resubmit(r, d, a));
+        st = rules_keep_status(st, check_equal_shares(r, d, a));
     } else if (type != LUA_TNIL) {
         st =
             rules_cfg_err(r, d,
                           "'allocate' must be a function or a table { method=, on_overflow=, "
                           "min_partial_share=, leftover=, max_grant=, "
-                          "max_per_organisation=, allow_resubmit= }");
+                          "max_per_organisation=, allow_resubmit=, "
+                          "completion=, utility= }");
     }
     lua_pop(L, 1);
     return st;

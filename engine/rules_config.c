@@ -24,7 +24,8 @@
 
 static const char *const top_keys[] = {
     "allocate", "checks", "criteria", "fields", "grid_total", "program",
-    "rank", "schedule", "split", "threshold", "tiebreak", NULL
+    "rank", "schedule", "split", "territory_column", "threshold",
+    "tiebreak", NULL
 };
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -230,6 +231,24 @@ static int parse_program(struct rules *r, diag *d, int t)
     return st;
 }
 
+/* territory_column: a column name, checked against applications.csv by
+ * equity_bind (the inputs are not known here). */
+static int parse_territory_column(struct rules *r, diag *d, int t)
+{
+    int type = rules_cfg_get(r->L, t, "territory_column");
+    int st = DIAG_OK;
+    r->cfg.territory_column = "";
+    if (type == LUA_TSTRING && lua_rawlen(r->L, -1) > 0) {
+        if (!(r->cfg.territory_column = rules_cfg_keep(r, -1)))
+            st = rules_cfg_oom(r, d);
+    } else if (type != LUA_TNIL) {
+        st = rules_cfg_err(r, d, "'territory_column' must be the name of a "
+                           "column of applications.csv (a non-empty string)");
+    }
+    lua_pop(r->L, 1);
+    return st;
+}
+
 /* An optional function (split, rank, tiebreak): stored at its slot of
  * the funcs table, *has set when present. */
 static int parse_hook(struct rules *r, diag *d, int t, int funcs,
@@ -302,6 +321,7 @@ int rules_config_parse(struct rules *r, diag *d, int t)
     lua_newtable(L);
     int funcs = lua_gettop(L);
     st = rules_keep_status(st, parse_program(r, d, t));
+    st = rules_keep_status(st, parse_territory_column(r, d, t));
     st = rules_keep_status(st, rules_cfg_fields(r, d, t));
     st = rules_keep_status(st, rules_cfg_checks(r, d, t, funcs));
     st = rules_keep_status(st, rules_cfg_criteria(r, d, t, funcs));

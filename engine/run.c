@@ -7,6 +7,7 @@
 
 #include "allocate.h"
 #include "commitments.h"
+#include "equity.h"
 #include "inputs.h"
 #include "money.h"
 #include "output.h"
@@ -36,12 +37,16 @@ typedef struct run_state {
     int store_failed;       /* the store itself failed: record nothing */
     commit_set calls;       /* earlier calls' commitments (commitments.h) */
     store_call call;        /* what the run store records of them */
+    equity_map territories; /* each application's territory */
+    equity_result equity;   /* territorial equity (equity.h) */
     int jobs;               /* threads to use (par_jobs) */
 } run_state;
 
 static void run_state_free(run_state *st)
 {
     store_close(st->db);
+    equity_free(&st->equity);
+    equity_map_free(&st->territories);
     commit_free(&st->calls);
     sched_free(&st->sched);
     alloc_free(&st->alloc);
@@ -309,6 +314,9 @@ static int run_load(run_state *st, const run_options *opt, runlog *log,
     if (rc == 0)
         rc = run_calls_load(st, opt, d);
     if (rc == 0)
+        rc = equity_bind(&st->in, rules_config_get(st->rules),
+                         &st->territories, d);
+    if (rc == 0)
         runlog_stage(log, "load", "%zu application%s, %zu sub-region%s, "
                      "%zu fiscal year%s", st->in.n_apps,
                      st->in.n_apps == 1 ? "" : "s", st->in.n_split,
@@ -331,7 +339,32 @@ static int run_rules(run_state *st, runlog *log, diag *d)
     return 0;
 }
 
-/* split -> plan -> rank -> allocate -> schedule -> verify */
+/* Territorial equity, from the decisions and the figures; said once on
+ * stderr (the stage log) when the inputs have no figures. */
+static int run_equity(run_state *st, runlog *log, diag *d)
+{
+    int rc = equity_compute(&st->in, &st->territories, &st->env, &st->alloc,
+                            &st->equity, d);
+    if (rc != 0)
+        return rc;
+    const char *col = rules_config_get(st->rules)->territory_column;
+    const char *why = "";
+    if (col && *col && !st->in.has_territories)
+        why = " (no territories.csv: no territory level)";
+    else if (st->in.has_territories && !st->territories.territory)
+        why = " (the rule file names no territory_column: no territory level)";
+    const equity_result *e = &st->equity;
+    if (!e->n_levels)
+        runlog_stage(log, "equity", "%s: no equity outputs", e->why_none);
+    else if (e->n_levels == 1)
+        runlog_stage(log, "equity", "%zu sub-regions%s", e->level[0].n, why);
+    else
+        runlog_stage(log, "equity", "%zu sub-regions, %zu territories",
+                     e->level[0].n, e->level[1].n);
+    return 0;
+}
+
+/* split -> plan -> rank -> allocate -> schedule -> verify -> equity */
 static int run_allocation(run_state *st, const run_options *opt, runlog *log,
                           diag *d)
 {
@@ -358,7 +391,7 @@ static int run_allocation(run_state *st, const run_options *opt, runlog *log,
         return rc;
     runlog_stage(log, "schedule", "%zu instalments, invariants verified",
                  st->sched.n);
-    return 0;
+    return run_equity(st, log, d);
 }
 
 static int run_steps(run_state *st, const run_options *opt, diag *d)
@@ -377,7 +410,8 @@ static int run_steps(run_state *st, const run_options *opt, diag *d)
         return rc;
     const rules_config *cfg = rules_config_get(st->rules);
     output_data o = {&st->in, cfg, &st->res, &st->plan, &st->env,
-                     &st->alloc, &st->sched};
+                     &st->alloc, &st->sched,
+                     st->equity.n_levels ? &st->equity : NULL};
     int lock = -1;
     if (opt->out_dir && (rc = output_lock(opt->out_dir, &lock, d)) != 0) {
         /* a locked folder's run may hold the store too: do not wait on it */
@@ -399,6 +433,38 @@ static int utf8_width(const char *s)
     for (; *s; s++)
         n += ((unsigned char)*s & 0xC0) != 0x80;
     return n > 36 ? 36 : n;
+}
+
+/* The equity lines: per row of each level, money against people, then
+ * the level's spread. */
+static void run_print_equity(FILE *f, const equity_result *e)
+{
+    for (size_t i = 0; i < e->n_levels; i++) {
+        const equity_level *l = &e->level[i];
+        char a[64], b[32], c[32], m[MONEY_BUFSZ], p[MONEY_BUFSZ];
+        fprintf(f, "  %-36s %18s %14s %9s %9s %6s\n",
+                l->kind == EQUITY_SUBREGION ? "equity by sub-region"
+                                            : "equity by territory",
+                "granted+committed", "$/low-income", "money", "low-inc.",
+                "ratio");
+        for (size_t k = 0; k < l->n; k++) {
+            const equity_row *r = &l->rows[k];
+            fprintf(f, "  %s%*s %18s %14s %8s%% %8s%% %6s\n", r->name,
+                    (int)(36 - utf8_width(r->name)), "",
+                    money_format_fr(r->granted + r->committed, m),
+                    r->per_low_income < 0 ? ""
+                        : money_format_fr(r->per_low_income, p),
+                    equity_format(r->money_share, 2, a),
+                    equity_format(r->low_income_share, 2, b),
+                    equity_format(r->ratio, 2, c));
+        }
+        if (l->max_min < 0 && l->unfunded)
+            snprintf(a, sizeof a, "infinite (%zu got nothing)", l->unfunded);
+        else if (!*equity_format(l->max_min, 2, a))
+            strcpy(a, "-");
+        fprintf(f, "  spread: max/min %s, Gini %s (dollars per low-income "
+                   "person)\n", a, *equity_format(l->gini, 2, b) ? b : "-");
+    }
 }
 
 static void run_print_summary(const run_state *st, const run_options *opt)
@@ -440,11 +506,14 @@ static void run_print_summary(const run_state *st, const run_options *opt)
                 money_format_fr(granted, gr),
                 money_format_fr(env - before - granted, u));
     }
+    run_print_equity(f, &st->equity);
     if (opt->dry_run)
         fprintf(f, "dry run: everything checked, nothing written\n");
     else
         fprintf(f, "outputs: %s/decisions.csv, disbursements.csv, summary.csv"
-                   "%s\n", opt->out_dir, opt->no_report ? "" : ", report.xlsx");
+                   "%s%s\n", opt->out_dir,
+                st->equity.n_levels ? ", equity.csv" : "",
+                opt->no_report ? "" : ", report.xlsx");
 }
 
 int run_execute(const run_options *opt, diag *d)

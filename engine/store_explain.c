@@ -230,6 +230,60 @@ static int read_details(explain_job *j)
     return rc;
 }
 
+/* ---- equal shares ---------------------------------------------------- */
+
+static int share_row(explain_job *j, sqlite3_stmt *st)
+{
+    store_share *h = j->e->share = calloc(1, sizeof *h);
+    if (!h || !(h->how = keep(j, st, 0)) || !(h->completion = keep(j, st, 7)) ||
+        !(h->utility = keep(j, st, 8)))
+        return oom(j);
+    h->round = (uint32_t)sqlite3_column_int64(st, 1);
+    h->rho_num = sqlite3_column_int64(st, 2);
+    h->rho_den = sqlite3_column_int64(st, 3);
+    h->cost = sqlite3_column_int64(st, 4);
+    h->supporters_left = sqlite3_column_int64(st, 5);
+    h->voters = sqlite3_column_int64(st, 6);
+    h->budget = sqlite3_column_int64(st, 9);
+    h->increment = sqlite3_column_int64(st, 10);
+    return 0;
+}
+
+static int payment_row(explain_job *j, sqlite3_stmt *st)
+{
+    store_share *h = j->e->share;
+    if (!h)
+        return 0;
+    if (grow((void **)&h->payments, h->n_payments, sizeof *h->payments) != 0)
+        return oom(j);
+    store_share_payment *p = &h->payments[h->n_payments++];
+    p->amount = sqlite3_column_int64(st, 1);
+    return (p->evaluator = keep(j, st, 0)) ? 0 : oom(j);
+}
+
+static int read_shares(explain_job *j)
+{
+    static const char share_sql[] =
+        "SELECT d.how, d.round, d.rho_num, d.rho_den, d.cost,"
+        " d.supporters_left, e.voters, e.completion, e.utility, e.budget,"
+        " e.increment FROM share_decision d JOIN application a"
+        " USING (run_id, app) JOIN share_election e"
+        " ON e.run_id = a.run_id AND e.sub = a.sub"
+        " WHERE d.run_id = ?1 AND d.app = ?2";
+    static const char payment_sql[] =
+        "SELECT evaluator, amount FROM share_payment"
+        " WHERE run_id = ?1 AND app = ?2 ORDER BY evaluator";
+    sqlite3_stmt *st;
+    int rc = prepare_for(j, share_sql, j->app, &st);
+    if (rc == 0)
+        rc = each_row(j, st, share_row);
+    if (rc == 0 && j->e->share)
+        rc = prepare_for(j, payment_sql, j->app, &st);
+    if (rc == 0 && j->e->share)
+        rc = each_row(j, st, payment_row);
+    return rc;
+}
+
 int store_explain(store *s, int64_t run, const char *app_id,
                   store_explanation *out, diag *d)
 {
@@ -251,6 +305,8 @@ int store_explain(store *s, int64_t run, const char *app_id,
     rc = read_application(&j, app_id);
     if (rc == 0)
         rc = read_details(&j);
+    if (rc == 0)
+        rc = read_shares(&j);
     if (rc != 0)
         store_explanation_free(out);
     return rc;
@@ -267,5 +323,8 @@ void store_explanation_free(store_explanation *e)
     free(e->points);
     free(e->left);
     free(e->instalments);
+    if (e->share)
+        free(e->share->payments);
+    free(e->share);
     memset(e, 0, sizeof *e);
 }

@@ -14,7 +14,7 @@
  * changes the results as surely as editing one. */
 static const char *const input_names[] = {
     "applications.csv", "envelopes.csv", "split.csv", "evaluations.csv",
-    "overrides.csv", "commitments.csv"};
+    "overrides.csv", "commitments.csv", "territories.csv"};
 #define N_INPUT_NAMES (sizeof input_names / sizeof *input_names)
 
 static int is_file(const char *path)

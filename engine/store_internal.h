@@ -135,8 +135,15 @@ int store_write_call(store *s, int64_t run, const store_run_meta *m,
 
 /* Writes a successful run's results as rows of run `run`, inside the
  * open transaction (store_results.c). */
+/* store_equity.c: the territorial equity figures, when the run has them. */
+int store_write_equity(store *s, int64_t run, const output_data *o, diag *d);
+
 int store_write_results(store *s, int64_t run, const output_data *o,
                         const rank_order *order, diag *d);
+
+/* The equal-shares tables of a run that used the method (store_shares.c);
+ * 0 and nothing written for any other run. */
+int store_write_shares(store *s, int64_t run, const output_data *o, diag *d);
 
 /* The files of a run with their SHA-256 (store_files.c). */
 typedef struct store_hashed {

@@ -468,6 +468,8 @@ int store_write_results(store *s, int64_t run, const output_data *o,
         rc = set_cache(s, cache_kib(o->in), d);
     if (rc == 0)
         rc = write_rows(&w);
+    if (rc == 0)
+        rc = store_write_shares(s, run, o, d);
     /* back to the default: the memory goes as the dirty pages go to the
      * WAL, which the commit would do anyway */
     if (rc == 0)

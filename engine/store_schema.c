@@ -217,7 +217,73 @@ static const char *const step2[] = {
     "PRAGMA user_version = 2",
     NULL};
 
-const char *const *const store_migrations[] = {step1, step2};
+/* The Method of Equal Shares (allocate.method = "equal_shares"): rows
+ * only for runs that used it.
+ *  - share_election: per sub-region, its voters (evaluators), the budget
+ *    each had (cents, add1's increment included) and the options;
+ *  - share_decision: per candidate, how the rule treated it (bought,
+ *    unaffordable, no_fit, no_support, completion), the step it was
+ *    chosen at, its rho as a fraction, the price asked and what its
+ *    supporters had left at the end;
+ *  - share_payment: who paid how much for each bought application. */
+static const char *const step3[] = {
+    "CREATE TABLE share_election ("
+    " run_id INTEGER NOT NULL, sub INTEGER NOT NULL,"
+    " completion TEXT NOT NULL, utility TEXT NOT NULL,"
+    " voters INTEGER NOT NULL, budget INTEGER NOT NULL,"
+    " increment INTEGER NOT NULL, runs INTEGER NOT NULL,"
+    " PRIMARY KEY (run_id, sub),"
+    " FOREIGN KEY (run_id, sub) REFERENCES subregion ON DELETE CASCADE)"
+    " WITHOUT ROWID",
+    "CREATE TABLE share_decision ("
+    " run_id INTEGER NOT NULL, app INTEGER NOT NULL,"
+    " how TEXT NOT NULL, round INTEGER," /* NULL: never chosen */
+    " rho_num INTEGER, rho_den INTEGER,"
+    " cost INTEGER NOT NULL, supporters_left INTEGER NOT NULL,"
+    " PRIMARY KEY (run_id, app),"
+    " FOREIGN KEY (run_id, app) REFERENCES application ON DELETE CASCADE)"
+    " WITHOUT ROWID",
+    "CREATE TABLE share_payment ("
+    " run_id INTEGER NOT NULL, app INTEGER NOT NULL,"
+    " evaluator TEXT NOT NULL, amount INTEGER NOT NULL CHECK (amount > 0),"
+    " PRIMARY KEY (run_id, app, evaluator),"
+    " FOREIGN KEY (run_id, app) REFERENCES application ON DELETE CASCADE)"
+    " WITHOUT ROWID",
+    IMMUTABLE("share_election", "run_id"),
+    IMMUTABLE("share_decision", "run_id"),
+    IMMUTABLE("share_payment", "run_id"),
+    "PRAGMA user_version = 3",
+    NULL};
+
+/* Territorial equity (equity.h): per run, each level (sub-regions, the
+ * territories of territories.csv) with its totals and spread, and each
+ * of its rows with its people and money and the figures as equity.csv
+ * shows them (cents, shares in ten-thousandths, ratios in hundredths;
+ * NULL where a divisor was 0). A run without figures has no rows. */
+static const char *const step4[] = {
+    "CREATE TABLE equity_level ("
+    " run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+    " level TEXT NOT NULL CHECK (level IN ('subregion', 'territory')),"
+    " population INTEGER NOT NULL, low_income INTEGER NOT NULL,"
+    " granted INTEGER NOT NULL, committed INTEGER NOT NULL,"
+    " max_min INTEGER, gini INTEGER,"
+    " PRIMARY KEY (run_id, level)) WITHOUT ROWID",
+    "CREATE TABLE equity_row ("
+    " run_id INTEGER NOT NULL, level TEXT NOT NULL,"
+    " position INTEGER NOT NULL," /* in the file the row comes from */
+    " name TEXT NOT NULL, subregion TEXT NOT NULL,"
+    " population INTEGER NOT NULL, low_income INTEGER NOT NULL,"
+    " granted INTEGER NOT NULL, committed INTEGER NOT NULL,"
+    " per_inhabitant INTEGER, per_low_income INTEGER,"
+    " money_share INTEGER, low_income_share INTEGER, ratio INTEGER,"
+    " PRIMARY KEY (run_id, level, position),"
+    " FOREIGN KEY (run_id, level) REFERENCES equity_level ON DELETE CASCADE)"
+    " WITHOUT ROWID",
+    IMMUTABLE("equity_level", "run_id"), IMMUTABLE("equity_row", "run_id"),
+    "PRAGMA user_version = 4",
+    NULL};
+
+const char *const *const store_migrations[] = {step1, step2, step3, step4};
 const size_t store_n_migrations =
     sizeof store_migrations / sizeof *store_migrations;
 

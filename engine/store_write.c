@@ -261,6 +261,8 @@ int store_write_run_rows(store *s, int64_t id, const store_run_meta *m,
     int rc = store_write_results(s, id, o, order, d);
     if (rc == 0)
         rc = store_write_call(s, id, m, o, d);
+    if (rc == 0)
+        rc = store_write_equity(s, id, o, d);
     if (rc != 0)
         store_rollback(s);
     return rc;

@@ -51,6 +51,50 @@ typedef struct decision {
  *   carried_out = the next year's carried_in (carry mode, 0 otherwise)
  *   to_reserve  = remaining - carried_out    (ends in the reserve)
  * so granted + to_reserve, summed over all cells, is the envelope. */
+/* What the Method of Equal Shares decided (method = "equal_shares", see
+ * rules/README.md), for the run store and explain. */
+typedef enum alloc_share_how {
+    ALLOC_SHARE_NONE,        /* not in the election: not ranked, or
+                                overridden */
+    ALLOC_SHARE_BOUGHT,      /* bought by the evaluators who valued it */
+    ALLOC_SHARE_UNAFFORDABLE,/* its supporters' budgets never covered it */
+    ALLOC_SHARE_NO_FIT,      /* chosen, but a fiscal year was short of
+                                money or a cap was reached: skipped */
+    ALLOC_SHARE_NO_SUPPORT,  /* no evaluator gave it a point */
+    ALLOC_SHARE_COMPLETION,  /* funded afterwards by the greedy completion */
+    ALLOC_SHARE_N_HOW
+} alloc_share_how;
+
+typedef struct alloc_share_payment {
+    size_t app;
+    const char *evaluator;   /* the inputs' string */
+    int64_t cents;           /* > 0 */
+} alloc_share_payment;
+
+typedef struct alloc_share_election {
+    size_t voters;           /* evaluators of its candidates */
+    int64_t budget;          /* cents per voter (the first budget % voters
+                                voters, by evaluator id, get one cent
+                                more), increments included */
+    int64_t increment;       /* add1: cents added to each voter's budget */
+    uint32_t runs;           /* times the rule ran (add1: > 1) */
+} alloc_share_election;
+
+typedef struct alloc_shares {
+    unsigned char *how;      /* n_apps, alloc_share_how */
+    uint32_t *round;         /* n_apps: step of the rule it was chosen at */
+    int64_t *rho_num, *rho_den; /* n_apps: rho when chosen (den 0: never) */
+    int64_t *cost;           /* n_apps: what the rule asked its supporters */
+    int64_t *supporters_left;/* n_apps: what they had left at the end */
+    alloc_share_payment *payments; /* in purchase order, by voter */
+    size_t n_payments;
+    alloc_share_election *election; /* per sub-region */
+} alloc_shares;
+
+/* Machine name of a way: "", "bought", "unaffordable", "no_fit",
+ * "no_support", "completion". */
+const char *alloc_share_how_name(alloc_share_how h);
+
 typedef struct alloc_result {
     decision *decisions; /* n_apps */
     int64_t *granted;
@@ -62,6 +106,7 @@ typedef struct alloc_result {
     int64_t *app_committed; /* n_apps: an application's own commitment
                                from earlier calls (a resubmission), or
                                NULL */
+    alloc_shares *shares;    /* method = "equal_shares", else NULL */
 } alloc_result;
 
 /* With commitments the per-cell identity becomes

@@ -10,6 +10,8 @@
  *                     [, amount, from_reserve]                  (optional)
  *   commitments.csv   application, subregion, fiscal_year, amount,
  *                     resolution                                (optional)
+ *   territories.csv   territory, subregion, population, low_income
+ *                                                               (optional)
  *
  * The full contract, with every alias and accepted form, is README.md
  * "Inputs"; the refusals are the corpus of tests/data/corpus/.
@@ -62,6 +64,10 @@ typedef struct subregion {
     int64_t share;           /* parts per INPUTS_SHARE_ONE */
     long line;
     const char **extra;      /* n_split_extra values */
+    /* population and low_income (equity.h), when split.csv has them;
+       still handed to split() as extra columns too */
+    int has_people;          /* both cells filled */
+    int64_t population, low_income;  /* persons, low_income <= population */
 } subregion;
 
 /* evaluations.csv (optional): one committee member's points on one
@@ -107,6 +113,15 @@ typedef struct commitment_row {
     long line;
 } commitment_row;
 
+/* territories.csv (optional): the territories below the sub-regions
+ * (MRC, cities) with their people, for territorial equity (equity.h). */
+typedef struct territory_row {
+    const char *name;        /* unique */
+    size_t subregion;        /* index into inputs.split, not the reserve */
+    int64_t population, low_income;  /* persons, low_income <= population */
+    long line;
+} territory_row;
+
 /* A file as it was loaded: its name in the input folder ("split.csv", a
  * string constant) and the SHA-256 of the bytes parsed. */
 #define INPUTS_MAX_FILES 8
@@ -144,6 +159,13 @@ typedef struct inputs {
 
     inputs_digest digests[INPUTS_MAX_FILES]; /* the files loaded */
     size_t n_digests;
+
+    /* territorial equity (equity.h) */
+    long split_population_column;  /* 1-based in split.csv, 0: absent */
+    long split_low_income_column;
+    territory_row *territories;    /* territories.csv, in file order */
+    size_t n_territories;
+    int has_territories;           /* territories.csv was read */
 } inputs;
 
 /* Loads dir/applications.csv, dir/envelopes.csv and dir/split.csv, and
@@ -158,6 +180,10 @@ const char *inputs_sha256(const inputs *in, const char *file);
 
 /* Total of envelopes.csv, in cents. */
 int64_t inputs_envelope_total(const inputs *in);
+
+/* Index of the named territory of territories.csv, or -1 (exact match
+ * after trimming). */
+long inputs_find_territory(const inputs *in, const char *name);
 
 /* Index of the named subregion, or -1. Exact match after trimming. */
 long inputs_find_subregion(const inputs *in, const char *name);

@@ -35,6 +35,7 @@ typedef struct output_data {
     const split_grid *env;
     const alloc_result *alloc;
     const sched_list *sched;
+    const struct equity_result *equity; /* NULL: no figures (equity.h) */
 } output_data;
 
 int output_write(const char *out_dir, const output_data *o, diag *d);
@@ -46,7 +47,8 @@ int output_write(const char *out_dir, const output_data *o, diag *d);
  * left). output_discard removes the temporary files; both leave p empty,
  * and output_discard is safe on an empty or already committed p. */
 typedef struct output_pending {
-    char *tmp[3], *final[3];
+    char *tmp[4], *final[4]; /* the CSV files (equity.csv may be absent) */
+    char *stale;             /* equity.csv to remove, or NULL */
 } output_pending;
 int output_prepare(const char *out_dir, const output_data *o,
                    output_pending *p, diag *d);

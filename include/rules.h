@@ -8,10 +8,13 @@
  *   criteria   { { id=, label=, max=, score=function(app, ctx) -> points }, ... }
  *   threshold  minimum total score to be fundable
  *   allocate   function(candidates, envelope, ctx) -> { [id] = dollars }, or
- *              { method = "greedy", on_overflow = "skip"|"stop"|"partial",
+ *              { method = "greedy"|"equal_shares",
+ *                on_overflow = "skip"|"stop"|"partial",
  *                min_partial_share = 0.5, leftover = "reserve"|"carry",
  *                max_grant = dollars, max_per_organisation = dollars,
- *                allow_resubmit = false }
+ *                allow_resubmit = false,
+ *                completion = "greedy"|"none"|"add1",   (equal_shares)
+ *                utility = "points"|"cost" }           (equal_shares)
  *   schedule   { { label=, share=, at= }, ... }  at: 0 = start, 1 = end
  *              or function(app, ctx) -> { { label=, share=, at= | date= } }
  *   split      function(subregions, ctx) -> { [name] = weight, ... }
@@ -21,6 +24,8 @@
  *              rank) and the smaller request (higher first)
  *   grid_total the criteria's maxima must add up to it (default: 100,
  *              only a warning from rules_warnings when they do not)
+ *   territory_column  the applications' column naming each one's
+ *              territory of territories.csv (territorial equity)
  *
  * Points and scores are held in hundredths of a point (int), so totals
  * and the threshold comparison are exact and reproducible. */
@@ -53,6 +58,23 @@ typedef enum {
     RULES_LEFTOVER_RESERVE, /* a year's unspent money returns to the reserve */
     RULES_LEFTOVER_CARRY    /* it carries to the sub-region's next year */
 } rules_leftover;
+
+typedef enum {
+    RULES_METHOD_GREEDY,       /* by rank, while the money lasts */
+    RULES_METHOD_EQUAL_SHARES  /* the Method of Equal Shares over the
+                                  evaluators (equal_shares.h) */
+} rules_method;
+
+typedef enum {
+    RULES_COMPLETION_GREEDY,   /* the greedy method spends what is left */
+    RULES_COMPLETION_NONE,     /* what equal shares leaves stays unspent */
+    RULES_COMPLETION_ADD1      /* rerun with budgets one dollar higher */
+} rules_completion;
+
+typedef enum {
+    RULES_UTILITY_POINTS,      /* the points an evaluator gave */
+    RULES_UTILITY_COST         /* those points times the request */
+} rules_utility;
 
 typedef struct rules_check {
     const char *id;
@@ -96,6 +118,12 @@ typedef struct rules_config {
     int allow_resubmit;     /* allocate.allow_resubmit: an application
                                committed in an earlier call may ask for
                                more money (with --resubmit) */
+    rules_method method;    /* allocate.method */
+    rules_completion completion; /* allocate.completion (equal shares) */
+    rules_utility utility;  /* allocate.utility (equal shares) */
+    const char *territory_column; /* the applications' column naming
+                                     their territory of territories.csv
+                                     (equity.h); "" when none */
 } rules_config;
 
 /* Results of every check and criterion for every application. */

@@ -35,7 +35,7 @@
 #include "rank.h"
 #include "rules.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 4
 #define STORE_BUSY_TIMEOUT_MS 10000
 #define STORE_DEFAULT_NAME "alliance.db"
 
@@ -201,6 +201,23 @@ typedef struct store_instalment {
     int64_t amount;
 } store_instalment;
 
+/* How the Method of Equal Shares treated an application. */
+typedef struct store_share_payment {
+    const char *evaluator;
+    int64_t amount;           /* cents */
+} store_share_payment;
+
+typedef struct store_share {
+    const char *how;          /* alloc_share_how_name() */
+    const char *completion, *utility;
+    uint32_t round;           /* step it was chosen at, 0: never */
+    int64_t rho_num, rho_den; /* den 0: never chosen */
+    int64_t cost, supporters_left;
+    int64_t voters, budget, increment;   /* its sub-region's election */
+    store_share_payment *payments;       /* by evaluator id */
+    size_t n_payments;
+} store_share;
+
 typedef struct store_explanation {
     store_run run;
     const char *id, *organisation, *title, *org_type, *subregion;
@@ -224,6 +241,7 @@ typedef struct store_explanation {
     store_instalment *instalments;
     size_t n_instalments;
     struct store_bag *bag;    /* owns every string above */
+    store_share *share;       /* equal shares decided it, else NULL */
 } store_explanation;
 
 /* DIAG_DATA when the run does not exist, failed, or lacks app_id. */

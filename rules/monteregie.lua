@@ -73,6 +73,10 @@ local POINTS_COUT_PAR_PERSONNE = {
 return {
   program = "Alliance pour la solidarité Montérégie 2024-2029",
 
+  -- Territorial equity: each application's territory (its MRC, or its city
+  -- in the agglomeration) is a row of inputs/monteregie/territories.csv.
+  territory_column = "mrc",
+
   -- Types of the extra columns of applications.csv.
   fields = {
     mrc = "text",                        -- MRC (Longueuil: city) of the project

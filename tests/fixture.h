@@ -67,7 +67,7 @@ static inline size_t fx_sub(fx_program *p, const char *name, int64_t amount,
 {
     size_t s = p->in.n_split++;
     p->split[s] = (subregion){name, reserve, amount >= 0, amount >= 0 ? amount : 0,
-                              0, 0, (long)s + 2, NULL};
+                              0, 0, (long)s + 2, NULL, 0, 0, 0};
     return s;
 }
 

@@ -11,6 +11,9 @@ Montérégie rows as a French-Canadian Excel exports them):
                               Est 3,9 M$, Agglomération de Longueuil 4,1 M$) and the
                               1,2 M$ regional reserve
                applications.csv  150 applications (MON-<call year>-NNN)
+               territories.csv  the 14 MRC and the agglomeration's five cities,
+                              each under its sub-region, with a population and a
+                              low-income population (territorial equity)
   lanaudiere/  envelopes.csv  five fiscal years, 6 000 000 $, shaped the same way
                split.csv      the six MRC with their 2021 decree population and a
                               low-income population (no amount: rules/lanaudiere.lua
@@ -331,6 +334,44 @@ MONTEREGIE = {
     "flaws": {"share": 10, "firm": 3, "months": 2, "late_end": 2, "recurring": 2,
               "territory": 1},
 }
+
+# Montérégie's territories (territories.csv): the 14 MRC and, for the
+# agglomeration, its five cities, each under its sub-region. domain.md gives
+# no Montérégie figure below the sub-region: the populations are the 2021
+# census counts as far as we know them (Statistics Canada, rounded as
+# published; check the ministry's population decree before quoting them), and
+# the low-income populations are illustrative, from a low-income rate per
+# territory (5 % in the richest suburbs to 14 % in Longueuil) chosen to
+# follow the usual contrasts (city centres and the rural south-west higher).
+# Not drawn from rng: adding them changes no other example file.
+MONTEREGIE_TERRITORIES = [
+    # (territory, sub-region, population, low-income rate in tenths of %)
+    ("Beauharnois-Salaberry", "Ouest de la Montérégie", 68322, 110),
+    ("Le Haut-Saint-Laurent", "Ouest de la Montérégie", 22454, 120),
+    ("Les Jardins-de-Napierville", "Ouest de la Montérégie", 28910, 90),
+    ("Roussillon", "Ouest de la Montérégie", 184317, 60),
+    ("Vaudreuil-Soulanges", "Ouest de la Montérégie", 163095, 60),
+    ("Acton", "Est de la Montérégie", 15622, 100),
+    ("Brome-Missisquoi", "Est de la Montérégie", 61308, 100),
+    ("La Haute-Yamaska", "Est de la Montérégie", 93710, 100),
+    ("La Vallée-du-Richelieu", "Est de la Montérégie", 128153, 50),
+    ("Le Haut-Richelieu", "Est de la Montérégie", 126440, 90),
+    ("Les Maskoutains", "Est de la Montérégie", 89920, 100),
+    ("Marguerite-D'Youville", "Est de la Montérégie", 79813, 50),
+    ("Pierre-De Saurel", "Est de la Montérégie", 52143, 110),
+    ("Rouville", "Est de la Montérégie", 38112, 70),
+    ("Longueuil", "Agglomération de Longueuil", 254483, 140),
+    ("Brossard", "Agglomération de Longueuil", 91525, 120),
+    ("Boucherville", "Agglomération de Longueuil", 41743, 60),
+    ("Saint-Bruno-de-Montarville", "Agglomération de Longueuil", 26273, 50),
+    ("Saint-Lambert", "Agglomération de Longueuil", 22525, 90),
+]
+
+
+def territory_rows():
+    return [[t, sub, str(pop), str((pop * rate + 500) // 1000)]
+            for t, sub, pop, rate in MONTEREGIE_TERRITORIES]
+
 
 # Population (2021 decree) and a low-income population (north 10-14 %,
 # Matawinie the highest rate; south 6-8 %).
@@ -674,7 +715,10 @@ EXCEL_HEADERS = {
     "partenaires": "Partenaires", "participation": "Participation",
     "innovation": "Innovation", "activite_recurrente": "Activité récurrente",
     "fiscal_year": "Année financière", "amount": "Montant", "reserve": "Réserve",
+    "territory": "Territoire", "population": "Population",
+    "low_income": "Population à faible revenu",
 }
+EXCEL_PEOPLE = {"population", "low_income"}
 EXCEL_MONEY = {"requested", "total_cost", "autres_financements", "amount"}
 
 
@@ -690,12 +734,20 @@ def money_fr(text, space):
     return space.join([units] + groups) + "," + cents + space + "$"
 
 
+def people_fr(text, space):
+    """"254483" -> "254 483": persons grouped by three as Excel shows them."""
+    return money_fr(text + ".00", space)[:-len(",00" + space + "$")]
+
+
 def excel_rows(header, rows):
     money_at = [i for i, name in enumerate(header) if name in EXCEL_MONEY]
+    people_at = [i for i, name in enumerate(header) if name in EXCEL_PEOPLE]
     out = []
     for n, row in enumerate(rows):
         space = "\u00a0" if n % 2 == 0 else "\u202f"
-        out.append([money_fr(c, space) if i in money_at else c for i, c in enumerate(row)])
+        out.append([money_fr(c, space) if i in money_at
+                    else people_fr(c, space) if i in people_at else c
+                    for i, c in enumerate(row)])
     return [EXCEL_HEADERS[name] for name in header], out
 
 
@@ -707,11 +759,16 @@ def write_excel_csv(path, header, rows):
         w.writerows(rows)
 
 
-def write_region(region, total_cents, split_header, split_rows, excel_folder=None):
+def write_region(region, total_cents, split_header, split_rows, excel_folder=None,
+                 territories=None):
     files = [("envelopes.csv", ["fiscal_year", "amount"],
               envelope_rows(total_cents, region["year_shares"])),
              ("split.csv", split_header, split_rows),
              ("applications.csv", APP_HEADER, [app_row(a) for a in generate(region)])]
+    if territories:
+        files.append(("territories.csv",
+                      ["territory", "subregion", "population", "low_income"],
+                      territories))
     for folder, write in [(region["folder"], write_csv), (excel_folder, write_excel_csv)]:
         if folder is None:
             continue
@@ -725,7 +782,7 @@ def main():
     write_region(MONTEREGIE, 1180000000, ["subregion", "amount", "reserve"],
                  [[s["name"], money(s["envelope"]), "non"] for s in MONTEREGIE["subregions"]]
                  + [["Réserve régionale", money(120000000), "oui"]],
-                 excel_folder="monteregie-excel")
+                 excel_folder="monteregie-excel", territories=territory_rows())
     write_region(LANAUDIERE, LANAUDIERE_TOTAL,
                  ["subregion", "population", "low_income", "reserve"],
                  [[n, str(p), str(l), "non"] for n, p, l in LANAUDIERE_MRC]

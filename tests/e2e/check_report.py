@@ -33,6 +33,7 @@ from openpyxl.utils import get_column_letter
 
 LABELS = {
     "fr": {"sheets": ("Sommaire", "Versements", "Non retenues", "Paramètres"),
+           "equity": "Équité territoriale", "furthest": "Les plus loin de la proportionnalité",
            "ranking": "Classement — ", "total_of": "Total — ", "total": "Total",
            "id": "Dossier", "org": "Organisme", "status": "Statut", "rank": "Rang",
            "requested": "Montant demandé", "granted": "Montant accordé",
@@ -45,6 +46,7 @@ LABELS = {
                         "ineligible": "Non admissible",
                         "overridden": "Décision du comité"}},
     "en": {"sheets": ("Summary", "Disbursements", "Not retained", "Parameters"),
+           "equity": "Territorial equity", "furthest": "Furthest from proportional",
            "ranking": "Ranking — ", "total_of": "Total — ", "total": "Total",
            "id": "Application", "org": "Organisation", "status": "Status", "rank": "Rank",
            "requested": "Requested", "granted": "Granted", "reasons": "Reasons",
@@ -338,7 +340,8 @@ def check_summary(ws, wsv, run, L):
 def check_params(ws, inputs, rules_path):
     values = {ws.cell(r, 2).value: ws.cell(r, 3).value for r in range(1, ws.max_row + 1)}
     expect(values.get(os.path.basename(rules_path)) == sha256(rules_path), "rule file hash")
-    for name in ("applications.csv", "envelopes.csv", "split.csv", "evaluations.csv", "overrides.csv"):
+    for name in ("applications.csv", "envelopes.csv", "split.csv", "evaluations.csv", "overrides.csv",
+                 "territories.csv"):
         path = f"{inputs}/{name}"
         if os.path.exists(path):
             expect(values.get(name) == sha256(path), f"{name}: hash")
@@ -362,6 +365,63 @@ def check_texts(wb, texts):
         expect(found >= 1, f"{app_id}: organisation {text!r} not found as text")
 
 
+def check_equity(ws, summary, out, L):
+    """The equity sheet shows equity.csv's rows: figures, shares as
+    percentages, one bar chart per level; the Sommaire names the rows
+    furthest from proportional."""
+    with open(f"{out}/equity.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    levels = [lv for lv in ("subregion", "territory") if any(r["level"] == lv for r in rows)]
+    # the tables' data rows, in order: a number of inhabitants in column C
+    # and a name other than the total's
+    body = [r for r in range(1, ws.max_row + 1)
+            if isinstance(ws.cell(r, 3).value, int) and ws.cell(r, 1).value != L["total"]]
+    data = [row for row in rows if row["territory"] != "total"]
+    expect(len(body) == len(data), f"equity sheet: {len(body)} rows, equity.csv {len(data)}")
+    for r, row in zip(body, data):
+        expect(ws.cell(r, 1).value == row["territory"],
+               f"equity sheet row {r}: {ws.cell(r, 1).value!r}, expected {row['territory']!r}")
+        got = [ws.cell(r, c).value for c in range(2, 13)]
+        expect(got[0] == row["subregion"], f"{row['territory']}: sub-region {got[0]!r}")
+        expect(got[1] == int(row["population"]) and got[2] == int(row["low_income"]),
+               f"{row['territory']}: people {got[1:3]}")
+        for c, key in ((3, "granted"), (4, "committed"), (6, "per_inhabitant"),
+                       (7, "per_low_income")):
+            want = round(float(row[key]), 2) if row[key] else None
+            expect(got[c] == want, f"{row['territory']}: {key} {got[c]!r}, expected {want!r}")
+        expect(str(got[5]).startswith("=E") and "+F" in str(got[5]),
+               f"{row['territory']}: money is not =E+F: {got[5]!r}")
+        for c, key in ((8, "money_share"), (9, "low_income_share"), (10, "ratio")):
+            want = float(row[key]) if row[key] else None
+            expect(got[c] == want, f"{row['territory']}: {key} {got[c]!r}, expected {want!r}")
+        for c in (10, 11):
+            fmt = ws.cell(r, c).number_format
+            expect(got[8] is None or "%" in fmt, f"{row['territory']}: share format {fmt!r}")
+    # each level's spread: max/min, then Gini, below its table
+    spread = [ws.cell(r, 12).value for r in range(1, ws.max_row + 1)
+              if ws.cell(r, 1).value and ("max/min" in ws.cell(r, 1).value.lower()
+                                          or "Gini" in ws.cell(r, 1).value)]
+    want = []
+    for row in rows:
+        if row["territory"] == "total":
+            want += [float(row[k]) if row[k] else None for k in ("max_min", "gini")]
+    expect(spread == want, f"equity sheet: spread {spread}, expected {want}")
+    charts = ws._charts
+    expect(len(charts) == len(levels), f"{len(charts)} charts for {len(levels)} levels")
+    for ch in charts:
+        expect(ch.tagname == "barChart" and ch.type == "bar" and len(ch.series) == 2,
+               f"chart {ch.tagname} {getattr(ch, 'type', '')} with {len(ch.series)} series")
+    texts = [summary.cell(r, 1).value or "" for r in range(1, summary.max_row + 1)]
+    at = [i for i, t in enumerate(texts) if t.startswith(L["furthest"])]
+    expect(len(at) == 1, f"Sommaire: no paragraph {L['furthest']!r}")
+    finest = [r for r in rows if r["level"] == levels[-1] and r["territory"] != "total" and r["ratio"]]
+    lowest = min(finest, key=lambda r: float(r["ratio"]))
+    highest = max(finest, key=lambda r: float(r["ratio"]))
+    para = "\n".join(texts[at[0]:at[0] + 8])
+    for r in (lowest, highest):
+        expect(r["territory"] in para, f"Sommaire's paragraph does not name {r['territory']!r}")
+
+
 def main():
     out, inputs, rules_path = sys.argv[1:4]
     lang, epoch, texts = "fr", None, {}
@@ -382,7 +442,12 @@ def main():
     wb = openpyxl.load_workbook(path)
     wbv = openpyxl.load_workbook(path, data_only=True)
     want = [L["sheets"][0]] + run.sheets + list(L["sheets"][1:])
+    has_equity = os.path.exists(f"{out}/equity.csv")
+    if has_equity:  # without figures, no sheet (and no equity.csv)
+        want.insert(len(want) - 1, L["equity"])
     expect(wb.sheetnames == want, f"sheets {wb.sheetnames}, expected {want}")
+    if has_equity:
+        check_equity(wb[L["equity"]], wb[L["sheets"][0]], out, L)
     check_package(path, epoch, wb)
     fills, listed = {}, []
     for name in run.sheets:

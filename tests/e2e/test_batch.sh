@@ -73,7 +73,7 @@ locked_folder_exits_75() {
 stage_log() {
     "$ALLIANCE" run --inputs inputs/monteregie --rules rules/monteregie.lua \
         --out "$WORK/log" >/dev/null 2>"$WORK/log.err" &&
-        for stage in load rules allocate schedule write total; do
+        for stage in load rules allocate schedule equity write total; do
             grep -Eq "^alliance: $stage +[0-9]+\.[0-9]{3} s" "$WORK/log.err" || {
                 echo "no $stage line"; cat "$WORK/log.err"; return 1; }
         done &&
@@ -89,7 +89,7 @@ stage_log() {
         grep -q '^alliance:   Agglomération de Longueuil: .* granted of 4 100 000,00 \$' \
             "$WORK/verbose.err" &&
         test "$(grep -Ec '^alliance: [a-z]+ +[0-9.]+ s .*\(peak [0-9]+\.[0-9] MiB\)$' \
-            "$WORK/verbose.err")" -eq 5
+            "$WORK/verbose.err")" -eq 6
 }
 
 check "batch: every program ok, in parallel" batch_all_ok

@@ -64,7 +64,7 @@ excel_export_identical() {
         "$ALLIANCE" run --inputs "$dir" --rules rules/monteregie.lua \
             --out "$WORK/mon-$f" --quiet || return 1
     done
-    for f in decisions.csv disbursements.csv summary.csv; do
+    for f in decisions.csv disbursements.csv summary.csv equity.csv; do
         cmp "$WORK/mon-plain/$f" "$WORK/mon-excel/$f" || return 1
     done
 }

@@ -48,6 +48,9 @@ same_runs() {
     for f in decisions.csv disbursements.csv summary.csv report.xlsx; do
         cmp "$WORK/$1-1/$f" "$WORK/$1-2/$f" || return 1
     done
+    if [ -e "$WORK/$1-1/equity.csv" ] || [ -e "$WORK/$1-2/equity.csv" ]; then
+        cmp "$WORK/$1-1/equity.csv" "$WORK/$1-2/equity.csv" || return 1
+    fi
     dump "$WORK/$1-1/alliance.db" >"$WORK/$1-1.sql" &&
         dump "$WORK/$1-2/alliance.db" >"$WORK/$1-2.sql" &&
         test -s "$WORK/$1-1.sql" &&

@@ -198,9 +198,12 @@ static void gen_split(bytes *b, gen *g)
         g->subs = lan_subs;
         g->n_subs = N_OF(lan_subs);
         put(&file, "subregion,population,low_income,reserve\n");
-        for (size_t s = 0; s < g->n_subs; s++)
-            put(&file, "%s,%u,%u,non\n", g->subs[s], u32(b) % 200000u,
-                u32(b) % 20000u);
+        for (size_t s = 0; s < g->n_subs; s++) {
+            /* the low-income population is part of the population */
+            unsigned pop = u32(b) % 200000u;
+            unsigned low = u32(b) % (pop < 20000u ? pop + 1 : 20000u);
+            put(&file, "%s,%u,%u,non\n", g->subs[s], pop, low);
+        }
         if (reserve)
             put(&file, "Réserve régionale,,,oui\n");
     } else {
@@ -435,7 +438,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         STEP_OK(sched_verify(&in, cfg, &env, &al, &sched, &d), &d,
                 "sched_verify");
         check_decisions(&in, cfg, &res, &plan, &al);
-        output_data o = {&in, cfg, &res, &plan, &env, &al, &sched};
+        output_data o = {&in, cfg, &res, &plan, &env, &al, &sched, NULL};
         STEP_OK(output_write(fuzz_dir(), &o, &d), &d, "output_write");
     }
     FUZZ_CHECK(d.status != DIAG_INTERNAL, "internal error:\n%s",

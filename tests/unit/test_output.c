@@ -53,7 +53,7 @@ static void program(fx_program *p)
 static int write_outputs(fx_program *p, const char *dir, diag *d)
 {
     output_data o = {&p->in, &p->cfg, &p->res, &p->plan, &p->env,
-                     &p->alloc, &p->sched};
+                     &p->alloc, &p->sched, NULL};
     return output_write(dir, &o, d);
 }
 

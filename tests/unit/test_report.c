@@ -64,7 +64,7 @@ static int ready(fx_program *p, diag *d)
 static int write_report(fx_program *p, const char *path, int64_t when, diag *d)
 {
     output_data o = {&p->in, &p->cfg, &p->res, &p->plan, &p->env,
-                     &p->alloc, &p->sched};
+                     &p->alloc, &p->sched, NULL};
     report_options ro = {REPORT_FR, when, NULL, NULL, NULL};
     return report_write(path, &ro, &o, d);
 }
@@ -248,7 +248,8 @@ TEST(prepare_then_commit_renames_into_place)
     CHECK_INT(ready(&p, &d), 0);
     CHECK(mkdtemp(dir) != NULL);
     snprintf(out, sizeof out, "%s/new/sub", dir); /* created on the way */
-    output_data o = {&p.in, &p.cfg, &p.res, &p.plan, &p.env, &p.alloc, &p.sched};
+    output_data o = {&p.in, &p.cfg, &p.res, &p.plan, &p.env, &p.alloc, &p.sched,
+                     NULL};
     report_options ro = {REPORT_EN, EPOCH_2026, "run-7", NULL, NULL};
     report_pending pend;
     CHECK_INT(report_prepare(out, &ro, &o, &pend, &d), 0);
@@ -271,7 +272,8 @@ TEST(discard_leaves_nothing_and_a_folder_in_the_way_is_refused)
     char dir[] = "/tmp/alliance-report-XXXXXX", path[700];
     CHECK_INT(ready(&p, &d), 0);
     CHECK(mkdtemp(dir) != NULL);
-    output_data o = {&p.in, &p.cfg, &p.res, &p.plan, &p.env, &p.alloc, &p.sched};
+    output_data o = {&p.in, &p.cfg, &p.res, &p.plan, &p.env, &p.alloc, &p.sched,
+                     NULL};
     report_options ro = {REPORT_FR, EPOCH_2026, NULL, NULL, NULL};
     report_pending pend;
     CHECK_INT(report_prepare(dir, &ro, &o, &pend, &d), 0);
@@ -304,7 +306,8 @@ TEST(missing_input_files_fail_before_writing)
     fx_program p;
     diag d;
     CHECK_INT(ready(&p, &d), 0);
-    output_data o = {&p.in, &p.cfg, &p.res, &p.plan, &p.env, &p.alloc, &p.sched};
+    output_data o = {&p.in, &p.cfg, &p.res, &p.plan, &p.env, &p.alloc, &p.sched,
+                     NULL};
     report_options ro = {REPORT_FR, EPOCH_2026, NULL, "/nonexistent-alliance",
                          "/nonexistent-alliance/rules.lua"};
     CHECK_INT(report_write("/tmp/alliance-never.xlsx", &ro, &o, &d), DIAG_NOINPUT);

@@ -109,7 +109,7 @@ static inline output_data sfx_output(store_fx *f)
 {
     fx_program *p = &f->p;
     return (output_data){&p->in, &p->cfg, &p->res, &p->plan, &p->env,
-                         &p->alloc, &p->sched};
+                         &p->alloc, &p->sched, NULL};
 }
 
 static inline store_run_meta sfx_meta(store_fx *f)
