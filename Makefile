@@ -18,8 +18,8 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic \
              -Iinclude $(PKG_CFLAGS) -DALLIANCE_VERSION='"$(VERSION)"' \
              -DALLIANCE_RULES_LIB='"$(PREFIX)/share/alliance/rules/lib"' \
-             -MMD -MP $(CFLAGS)
-LDLIBS     = $(PKG_LIBS) -lcsv -lm
+             -pthread -MMD -MP $(CFLAGS)
+LDLIBS     = $(PKG_LIBS) -lcsv -lm -pthread
 
 # The command line (main.c, cli_*.c) links against the pipeline library.
 CLI_SRCS  := engine/main.c $(wildcard engine/cli_*.c)
@@ -64,7 +64,10 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/liballiance.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/liballiance.a $(LDLIBS)
 
+# The pandas peer's packages: installed as root, else the command is
+# printed and make bench goes on without the peer (its target MISSes).
 bench: $(BUILD)/alliance $(BENCH_BINS)
+	-@tools/deps.sh bench
 	@bench/run.sh $(BUILD)
 
 # libFuzzer harnesses (tests/fuzz/README.md): clang with ASan + UBSan,

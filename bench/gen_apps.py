@@ -1,13 +1,19 @@
 #!/usr/bin/python3
 """Writes a deterministic input folder of N applications for `make bench`.
 
-    /usr/bin/python3 bench/gen_apps.py OUT_DIR [N]      (N defaults to 1 000 000)
+    /usr/bin/python3 bench/gen_apps.py OUT_DIR [N] [--one-year]
+                                                  (N defaults to 1 000 000)
 
 OUT_DIR gets applications.csv, envelopes.csv and split.csv shaped like the
 shipped Montérégie example (the same 17 columns, about 230 bytes a row), so the
 figures measure what a real region's file costs: quoted titles holding commas,
 accented text, a mix of machine amounts ("12345.67") and French-Canadian ones
 ("12 345,67 $" with a no-break space), dates, integers and booleans.
+
+--one-year writes instead the program issue 18 measured, as a user would
+script it (rules: bench/oneyear.lua): one fiscal year (2025-2026), three
+sub-regions and no reserve, 12 columns with the extra ones axis, partners,
+people_reached and poverty_index, about 150 bytes a row.
 
 Determinism: one random.Random(2024), and only its random() method, so the
 file is byte-identical from one run (and Python version) to the next. Not
@@ -99,10 +105,54 @@ def row(i):
         "oui" if bad == "recurring" else "non"]) + "\n"
 
 
+ONE_YEAR_HEADER = ("id,organisation,title,subregion,axis,requested,total_cost,"
+                   "start,months,partners,people_reached,poverty_index\n")
+AXES = ["alimentation", "logement", "education", "emploi", "transport", "inclusion"]
+
+
+def row_one_year(i):
+    """About 8 % fail one of bench/oneyear.lua's three checks."""
+    sub = int(rng.random() * len(SUBREGIONS))
+    requested = 500000 + int(rng.random() * 20000000)
+    share = 0.82 + rng.random() * 0.17 if rng.random() < 0.05 else 0.4 + rng.random() * 0.4
+    total = -(-requested * 10000 // int(share * 10000))
+    month = 4 + int(rng.random() * 6)
+    months = 13 if rng.random() < 0.02 else 1 + int(rng.random() * (15 - month))
+    axis = "autre" if rng.random() < 0.01 else pick(AXES)
+    return ",".join([
+        "PRJ-%07d" % i, quoted(pick(ORGS)), quoted(pick(TITLES)), SUBREGIONS[sub],
+        axis, money(requested), money(total),
+        "2025-%02d-%02d" % (month, 1 + int(rng.random() * 28)), str(months),
+        str(int(rng.random() * 12)), str(int(rng.random() * 800)),
+        "%.3f" % rng.random()]) + "\n"
+
+
+def main_one_year(out, n):
+    total = min(n * 3000000, 10 ** 12)
+    with open(os.path.join(out, "envelopes.csv"), "w", encoding="utf-8", newline="") as f:
+        f.write("fiscal_year,amount\n2025-2026,%d.%02d\n" % (total // 100, total % 100))
+    with open(os.path.join(out, "split.csv"), "w", encoding="utf-8", newline="") as f:
+        f.write("subregion,amount,reserve\n")
+        third = total // 3
+        for k, s in enumerate(SUBREGIONS):
+            part = third if k < 2 else total - 2 * third
+            f.write("%s,%d.%02d,non\n" % (s, part // 100, part % 100))
+    tmp = os.path.join(out, "applications.csv.tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as f:
+        f.write(ONE_YEAR_HEADER)
+        for start in range(1, n + 1, 10000):
+            f.write("".join(row_one_year(i) for i in range(start, min(n, start + 9999) + 1)))
+    os.replace(tmp, os.path.join(out, "applications.csv"))
+
+
 def main():
-    out = sys.argv[1]
-    n = int(sys.argv[2]) if len(sys.argv) > 2 else 1000000
+    args = [a for a in sys.argv[1:] if a != "--one-year"]
+    out = args[0]
+    n = int(args[1]) if len(args) > 1 else 1000000
     os.makedirs(out, exist_ok=True)
+    if "--one-year" in sys.argv[1:]:
+        main_one_year(out, n)
+        return
     # The envelope funds about half of what ranked applications request, as
     # in a real call, up to 10 G$ (amounts stay far below MONEY_MAX).
     total = min(n * 6000000, 10 ** 12)

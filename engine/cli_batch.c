@@ -28,7 +28,8 @@ static const char usage_batch[] =
     "would, in its own process; one failure does not stop the others.\n"
     "\n"
     "options:\n"
-    "  -j, --jobs N      run up to N programs at once (default 1)\n"
+    "  -j, --jobs N      run up to N programs at once (default 1); with N > 1\n"
+    "                    each program uses one core (see alliance run --jobs)\n"
     "  -n, --dry-run     check every program, write nothing\n"
     "  -q, --quiet       only failures\n"
     "  -v, --verbose     stage details\n"
@@ -57,6 +58,7 @@ static int batch_child(const batch_program *p, const batch_opts *bo)
     opt.libdir = p->lib;
     opt.dry_run = bo->dry_run;
     opt.run_time = bo->run_time;
+    opt.jobs = bo->jobs > 1 ? 1 : 0; /* programs side by side: a core each */
     if (p->lang && report_parse_lang(p->lang, &opt.lang) != 0) {
         fprintf(stderr, "%s: lang must be fr or en, not %s\n", p->name, p->lang);
         return DIAG_DATA;

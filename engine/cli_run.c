@@ -20,7 +20,7 @@ static const char usage_run[] =
     "                    [--db FILE | --no-db] [--lib DIR] [--lang fr|en]\n"
     "                    [--as-of DATE] [--no-report] [--dry-run]\n"
     "                    [--quiet | --verbose] [--program NAME]\n"
-    "                    [--resubmit] [--carry-waitlist]\n"
+    "                    [--resubmit] [--carry-waitlist] [--jobs N]\n"
     "\n"
     "Reads DIR/applications.csv, DIR/envelopes.csv and DIR/split.csv, runs the\n"
     "rule file and writes decisions.csv, disbursements.csv, summary.csv and the\n"
@@ -49,6 +49,11 @@ static const char usage_run[] =
     "                    money on top of it (if the rule file allows it)\n"
     "      --carry-waitlist  rank the previous call's waitlist again with\n"
     "                    the new applications\n"
+    "  -j, --jobs N      cores to use, at most 2 (default: both, or\n"
+    "                    ALLIANCE_THREADS when set; 1 keeps one core): the\n"
+    "                    rules of large programs run in two Lua states and\n"
+    "                    the outputs and run store are written side by side;\n"
+    "                    every output is the same whatever N\n"
     "  -n, --dry-run     check everything (inputs, rules, allocation, invariants)\n"
     "                    and write nothing: no outputs, no run store\n"
     "  -q, --quiet       print nothing on success, and no stage timings\n"
@@ -116,6 +121,7 @@ static int run_main(int argc, char **argv)
         {"program", required_argument, NULL, OPT_PROGRAM},
         {"resubmit", no_argument, NULL, OPT_RESUBMIT},
         {"carry-waitlist", no_argument, NULL, OPT_CARRY},
+        {"jobs", required_argument, NULL, 'j'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -127,7 +133,7 @@ static int run_main(int argc, char **argv)
     optind = 1;
     opterr = 0;
     runlog_level level = RUNLOG_NORMAL;
-    while ((c = getopt_long(argc, argv, ":i:r:o:d:l:nqvh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":i:r:o:d:l:j:nqvh", opts, NULL)) != -1) {
         switch (c) {
         case 'i': opt.inputs_dir = optarg; break;
         case 'r': opt.rules_path = optarg; break;
@@ -137,6 +143,15 @@ static int run_main(int argc, char **argv)
         case 'q': opt.log = NULL; level = RUNLOG_QUIET; break;
         case 'v': level = RUNLOG_VERBOSE; break;
         case 'n': opt.dry_run = 1; break;
+        case 'j': {
+            char *end;
+            long j = strtol(optarg, &end, 10);
+            if (*end || end == optarg || j < 1 || j > 64)
+                return cli_usage_error(&cli_run, "--jobs must be 1 to 64, not %s",
+                                       optarg);
+            opt.jobs = (int)j;
+            break;
+        }
         case OPT_LANG:
             if (report_parse_lang(optarg, &opt.lang) != 0)
                 return cli_usage_error(&cli_run, "--lang must be fr or en, not %s",

@@ -35,9 +35,11 @@ typedef struct output_row {
     size_t len, cap;
 } output_row;
 
+/* Room for n more bytes (a buffer even for none: a row may start with an
+ * empty cell). */
 static char *output_room(output_row *r, size_t n)
 {
-    if (r->len + n > r->cap) {
+    if (!r->buf || r->len + n > r->cap) {
         size_t cap = r->cap ? r->cap : OUTPUT_FLUSH_AT * 2;
         while (cap < r->len + n)
             cap *= 2;
@@ -129,7 +131,8 @@ static void output_int(output_row *r, long long v)
 
 static void output_flush(output_row *r)
 {
-    if (r->len > 0) /* a short write sets ferror(fp): output_one reports it */
+    if (r->len > 0 && r->fp) /* a short write sets ferror(fp): output_one
+                                reports it */
         (void)fwrite(r->buf, 1, r->len, r->fp);
     r->len = 0;
 }
@@ -138,7 +141,7 @@ static void output_end(output_row *r)
 {
     output_put(r, "\n", 1);
     r->col = 0;
-    if (r->len >= OUTPUT_FLUSH_AT)
+    if (r->fp && r->len >= OUTPUT_FLUSH_AT) /* no fp: rows kept (below) */
         output_flush(r);
 }
 
@@ -248,56 +251,85 @@ static void output_robust(output_row *r, const robust_result *rb, size_t a,
     output_text(r, buf);
 }
 
+/* One decision's row, application a's, at the end of r. */
+static void output_decision_row(output_row *r, const output_data *o, size_t a,
+                                char *reasons)
+{
+    const application *app = &o->in->apps[a];
+    const decision *dec = &o->alloc->decisions[a];
+    if (dec->rank > 0)
+        output_int(r, dec->rank);
+    else
+        output_cell(r, "");
+    output_text(r, app->id);
+    output_text(r, app->organisation);
+    output_text(r, app->subregion_name);
+    output_cell(r, alloc_status_name(dec->status));
+    output_points(r, o->res->score[a]);
+    for (size_t c = 0; c < o->cfg->n_criteria; c++)
+        output_points(r, o->res->points[a * o->cfg->n_criteria + c]);
+    output_money(r, app->requested);
+    output_money(r, dec->granted);
+    output_reasons(o, a, reasons, OUTPUT_REASONS_MAX);
+    output_text(r, reasons);
+    output_text(r, dec->override_justification ? dec->override_justification : "");
+    output_robust(r, o->robust, a, reasons, OUTPUT_REASONS_MAX);
+    output_end(r);
+}
+
+/* decisions.csv's rows come in rank order, each from a different place in
+ * every per-application array: built in that order, at a million
+ * applications, the writer spent two thirds of its time waiting for
+ * memory (a cache and TLB miss on each array a row reads; software
+ * prefetching did not help, measured). So the rows are built in
+ * application order, reading every array front to back, into one buffer
+ * (rows, with at[a] where row a starts), then copied out in rank order:
+ * one contiguous read per row. The buffer holds the file once (188 MB at
+ * a million applications) and lives only while the file is written. */
 static int output_decisions(FILE *fp, const output_data *o)
 {
+    size_t n = o->in->n_apps;
     output_key *keys = output_order(o);
     char *reasons = malloc(OUTPUT_REASONS_MAX);
-    if (!keys || !reasons) {
-        free(keys);
-        free(reasons);
-        return -1;
+    size_t *at = malloc((n + 1) * sizeof *at);
+    output_row rows = {.fp = NULL};
+    int rc = keys && reasons && at ? 0 : -1;
+    for (size_t a = 0; rc == 0 && a < n; a++) {
+        at[a] = rows.len;
+        output_decision_row(&rows, o, a, reasons);
     }
+    if (at)
+        at[n] = rows.len;
+    rc = rc || rows.failed ? -1 : 0;
     output_row r = {.fp = fp};
     const char *head[] = {"rank", "id", "organisation", "subregion", "status",
                           "score"};
-    for (size_t i = 0; i < sizeof head / sizeof *head; i++)
+    for (size_t i = 0; rc == 0 && i < sizeof head / sizeof *head; i++)
         output_cell(&r, head[i]);
-    for (size_t c = 0; c < o->cfg->n_criteria; c++)
+    for (size_t c = 0; rc == 0 && c < o->cfg->n_criteria; c++)
         output_text(&r, o->cfg->criteria[c].id);
-    output_cell(&r, "requested");
-    output_cell(&r, "granted");
-    output_cell(&r, "reasons");
-    output_cell(&r, "override_justification");
-    output_cell(&r, "margin");
-    output_cell(&r, "margin_rank");
-    output_cell(&r, "decided_by_one_evaluator");
-    output_end(&r);
-    for (size_t i = 0; i < o->in->n_apps; i++) {
-        size_t a = keys[i].app;
-        const application *app = &o->in->apps[a];
-        const decision *dec = &o->alloc->decisions[a];
-        if (dec->rank > 0)
-            output_int(&r, dec->rank);
-        else
-            output_cell(&r, "");
-        output_text(&r, app->id);
-        output_text(&r, app->organisation);
-        output_text(&r, app->subregion_name);
-        output_cell(&r, alloc_status_name(dec->status));
-        output_points(&r, o->res->score[a]);
-        for (size_t c = 0; c < o->cfg->n_criteria; c++)
-            output_points(&r, o->res->points[a * o->cfg->n_criteria + c]);
-        output_money(&r, app->requested);
-        output_money(&r, dec->granted);
-        output_reasons(o, a, reasons, OUTPUT_REASONS_MAX);
-        output_text(&r, reasons);
-        output_text(&r, dec->override_justification ? dec->override_justification : "");
-        output_robust(&r, o->robust, a, reasons, OUTPUT_REASONS_MAX);
+    if (rc == 0) {
+        output_cell(&r, "requested");
+        output_cell(&r, "granted");
+        output_cell(&r, "reasons");
+        output_cell(&r, "override_justification");
+        output_cell(&r, "margin");
+        output_cell(&r, "margin_rank");
+        output_cell(&r, "decided_by_one_evaluator");
         output_end(&r);
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        size_t a = keys[i].app;
+        output_put(&r, rows.buf + at[a], at[a + 1] - at[a]);
+        if (r.len >= OUTPUT_FLUSH_AT)
+            output_flush(&r);
     }
     free(keys);
     free(reasons);
-    return output_finish(&r);
+    free(at);
+    output_finish(&rows);
+    int finished = output_finish(&r);
+    return rc ? rc : finished;
 }
 
 static int output_disbursements(FILE *fp, const output_data *o)
@@ -493,63 +525,92 @@ static int output_one(const char *tmp, output_writer fn, const output_data *o,
 /* An earlier run's file that this run does not write (equity.csv of a
  * program that now has no figures) would be read as this run's: it goes
  * once the others are in place. */
-static int output_drop_stale(const char *out_dir, const char *name, diag *d)
+static int output_drop_stale(const char *path, diag *d)
 {
-    char *path = output_path(out_dir, "", name, "");
-    if (!path)
-        return diag_add(d, DIAG_OSERR, "out of memory");
-    int rc = 0;
     if (unlink(path) != 0 && errno != ENOENT)
-        rc = diag_add(d, DIAG_CANTCREAT, "cannot remove %s (an earlier run's, "
-                      "which this run has no figures for): %s", path,
-                      strerror(errno));
-    free(path);
-    return rc;
+        return diag_add(d, DIAG_CANTCREAT, "cannot remove %s (an earlier "
+                        "run's, which this run has no figures for): %s", path,
+                        strerror(errno));
+    return 0;
 }
 
-int output_write(const char *out_dir, const output_data *o, diag *d)
+void output_discard(output_pending *p)
+{
+    for (int i = 0; i < OUTPUT_N_FILES; i++) {
+        if (p->tmp[i])
+            unlink(p->tmp[i]);
+        free(p->tmp[i]);
+        free(p->final[i]);
+        p->tmp[i] = p->final[i] = NULL;
+    }
+    free(p->stale);
+    p->stale = NULL;
+}
+
+int output_prepare(const char *out_dir, const output_data *o,
+                   output_pending *p, diag *d)
 {
     static const output_writer writers[OUTPUT_N_FILES] = {
         output_decisions, output_disbursements, output_summary,
         output_equity};
-    /* without figures, no equity.csv: an earlier run's goes (below) */
+    /* without figures, no equity.csv: an earlier run's goes (commit) */
     int n_files = o->equity ? OUTPUT_N_FILES : OUTPUT_N_FILES - 1;
-    char *tmp[OUTPUT_N_FILES] = {0}, *final[OUTPUT_N_FILES] = {0};
     char suffix[32];
+    memset(p, 0, sizeof *p);
     snprintf(suffix, sizeof suffix, ".tmp-%ld", (long)getpid());
     if (output_mkdirs(out_dir) != 0)
         return diag_add(d, DIAG_CANTCREAT, "cannot create %s: %s", out_dir,
                         strerror(errno));
     int rc = 0;
+    if (n_files < OUTPUT_N_FILES &&
+        !(p->stale = output_path(out_dir, "", output_names[n_files], "")))
+        rc = diag_add(d, DIAG_OSERR, "out of memory");
     for (int i = 0; i < n_files && rc == 0; i++) {
-        tmp[i] = output_path(out_dir, ".", output_names[i], suffix);
-        final[i] = output_path(out_dir, "", output_names[i], "");
-        if (!tmp[i] || !final[i])
+        p->tmp[i] = output_path(out_dir, ".", output_names[i], suffix);
+        p->final[i] = output_path(out_dir, "", output_names[i], "");
+        if (!p->tmp[i] || !p->final[i])
             rc = diag_add(d, DIAG_OSERR, "out of memory");
         else
-            rc = output_one(tmp[i], writers[i], o, d);
+            rc = output_one(p->tmp[i], writers[i], o, d);
     }
     /* A folder in the way would make a rename fail halfway through;
      * refuse before replacing anything. */
     for (int i = 0; i < n_files && rc == 0; i++) {
         struct stat st;
-        if (stat(final[i], &st) == 0 && !S_ISREG(st.st_mode))
+        if (stat(p->final[i], &st) == 0 && !S_ISREG(st.st_mode))
             rc = diag_add(d, DIAG_CANTCREAT, "cannot replace %s: not a file",
-                          final[i]);
+                          p->final[i]);
     }
-    for (int i = 0; i < n_files && rc == 0; i++)
-        if (rename(tmp[i], final[i]) != 0)
-            rc = diag_add(d, DIAG_CANTCREAT, "cannot rename %s to %s: %s",
-                          tmp[i], final[i], strerror(errno));
-    if (rc == 0 && n_files < OUTPUT_N_FILES)
-        rc = output_drop_stale(out_dir, output_names[n_files], d);
-    for (int i = 0; i < OUTPUT_N_FILES; i++) {
-        if (rc != 0 && tmp[i])
-            unlink(tmp[i]);
-        free(tmp[i]);
-        free(final[i]);
-    }
+    if (rc != 0)
+        output_discard(p);
     return rc;
+}
+
+int output_commit(output_pending *p, diag *d)
+{
+    int rc = 0;
+    for (int i = 0; i < OUTPUT_N_FILES && rc == 0; i++) {
+        if (!p->tmp[i])
+            continue; /* equity.csv of a program without figures */
+        if (rename(p->tmp[i], p->final[i]) != 0)
+            rc = diag_add(d, DIAG_CANTCREAT, "cannot rename %s to %s: %s",
+                          p->tmp[i], p->final[i], strerror(errno));
+        else {
+            free(p->tmp[i]);
+            p->tmp[i] = NULL;
+        }
+    }
+    if (rc == 0 && p->stale)
+        rc = output_drop_stale(p->stale, d);
+    output_discard(p);
+    return rc;
+}
+
+int output_write(const char *out_dir, const output_data *o, diag *d)
+{
+    output_pending p;
+    int rc = output_prepare(out_dir, o, &p, d);
+    return rc == 0 ? output_commit(&p, d) : rc;
 }
 
 /* ".decisions.csv.tmp-PID", ".report.xlsx.tmp-PID": an output written

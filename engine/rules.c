@@ -85,6 +85,18 @@ void rules_pool_free(struct rules_pool *p)
     p->head = NULL;
 }
 
+void rules_pool_take(struct rules_pool *to, struct rules_pool *from)
+{
+    struct rules_pool_block *tail = from->head;
+    if (!tail)
+        return;
+    while (tail->next)
+        tail = tail->next;
+    tail->next = to->head;
+    to->head = from->head;
+    from->head = NULL;
+}
+
 /* ---- resource limits ---------------------------------------------------- */
 
 /* lua_Alloc that keeps mem_used <= mem_limit.  Refusing an allocation makes
@@ -409,12 +421,14 @@ static int rules_new(struct rules **out, const char *path, const char *libdir,
     return DIAG_OK;
 }
 
-int rules_open(rules **out, const char *path, const char *libdir,
-               const rules_limits *lim, diag *d)
+static int rules_open_as(rules **out, const char *path, const char *libdir,
+                         const rules_limits *lim, int print_mode, diag *d)
 {
     struct rules *r = NULL;
     *out = NULL;
     int st = rules_new(&r, path, libdir, lim, d);
+    if (r)
+        r->print_mode = print_mode;
     if (st == DIAG_OK) {
         rules_job job = { r, d, DIAG_OK };
         st = rules_protect(&job, open_body);
@@ -425,6 +439,23 @@ int rules_open(rules **out, const char *path, const char *libdir,
     }
     *out = r;
     return DIAG_OK;
+}
+
+int rules_open(rules **out, const char *path, const char *libdir,
+               const rules_limits *lim, diag *d)
+{
+    return rules_open_as(out, path, libdir, lim, RULES_PRINT_STDERR, d);
+}
+
+int rules_open_sibling(struct rules **out, const struct rules *of, diag *d)
+{
+    rules_limits lim = {of->mem_limit, of->instr_limit};
+    int st = rules_open_as(out, of->path, of->libdir, &lim, RULES_PRINT_DROP, d);
+    if (st == DIAG_OK)
+        st = rules_set_program(*out, of->cfg.program, d);
+    if (st == DIAG_OK)
+        (*out)->print_mode = RULES_PRINT_KEEP;
+    return st;
 }
 
 void rules_close(rules *r)
@@ -443,6 +474,7 @@ void rules_close(rules *r)
         free(r->fields);
     }
     rules_pool_free(&r->strs);
+    free(r->prints);
     free(r->path);
     free(r->libdir);
     free(r);

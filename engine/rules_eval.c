@@ -446,11 +446,13 @@ static int eval_app(rules_eval_job *ej, size_t a)
 static void eval_close(rules_eval_job *ej, size_t a)
 {
     rules_results *out = ej->out;
-    for (; a <= ej->in->n_apps; a++) {
+    for (; a <= ej->hi; a++) {
+        if (a == ej->hi && a != ej->in->n_apps)
+            break; /* the next part's first offset, not this one's */
         out->first_failure[a] = out->n_failures;
         if (out->first_due)
             out->first_due[a] = out->n_dues;
-        if (a < ej->in->n_apps)
+        if (a < ej->hi)
             out->eligible[a] = 0;
     }
     ej->closed = 1;
@@ -461,7 +463,7 @@ static int eval_body(lua_State *L)
     rules_eval_job *ej = lua_touserdata(L, 1);
     struct rules *r = ej->job.r;
     luaL_checkstack(L, RULES_STACK, NULL);
-    if ((ej->job.status = rules_check_cells(ej)) != DIAG_OK)
+    if (ej->lo == 0 && (ej->job.status = rules_check_cells(ej)) != DIAG_OK)
         return 0;
     lua_pushcfunction(L, rules_msgh);
     lua_rawgeti(L, LUA_REGISTRYINDEX, r->funcs_ref);
@@ -470,27 +472,34 @@ static int eval_body(lua_State *L)
     lua_newtable(L); /* RULES_S_LABELS */
     lua_pushlightuserdata(L, ej);
     lua_pushcclosure(L, eval_rules, 1); /* RULES_S_DRIVER */
-    size_t a = 0;
-    while (a < ej->in->n_apps && ej->job.status == DIAG_OK) {
-        if (r->progress && a % 4096 == 0)
-            r->progress(r->progress_ctx, a, ej->in->n_apps);
+    size_t a = ej->lo, span = ej->hi - ej->lo;
+    while (a < ej->hi && ej->job.status == DIAG_OK) {
+        /* the first part stands for all: the others run alongside */
+        if (r->progress && a % 4096 == 0 && ej->lo == 0)
+            r->progress(r->progress_ctx, span ? a * ej->in->n_apps / span : a,
+                        ej->in->n_apps);
         ej->job.status = eval_app(ej, a++);
     }
     if (ej->job.status == DIAG_OK || ej->job.status == DIAG_DATA)
-        eval_close(ej, ej->job.status == DIAG_OK ? ej->in->n_apps : a);
+        eval_close(ej, ej->job.status == DIAG_OK ? ej->hi : a);
     if (ej->job.status == DIAG_OK && ej->out->n_errors)
         ej->job.status = DIAG_DATA;
     return 0;
 }
 
-int rules_evaluate_all(rules *r, const inputs *in, size_t max_errors,
-                       rules_results *out, diag *d)
+/* Applications lo..hi-1 into out; fresh: out is allocated here (and
+ * freed unless complete), else the caller's. */
+static int eval_range(rules *r, const inputs *in, size_t max_errors,
+                      rules_results *out, size_t lo, size_t hi, int fresh,
+                      diag *d)
 {
     rules_eval_job ej;
     memset(&ej, 0, sizeof ej);
     ej.job = (rules_job){ r, d, DIAG_OK };
     ej.in = in;
     ej.out = out;
+    ej.lo = lo;
+    ej.hi = hi;
     ej.max_errors = max_errors ? max_errors : 1;
     ej.n_rules = r->cfg.n_checks + r->cfg.n_criteria +
                  (r->cfg.has_rank ? 1 : 0) + (r->cfg.has_tiebreak ? 1 : 0);
@@ -500,7 +509,7 @@ int rules_evaluate_all(rules *r, const inputs *in, size_t max_errors,
     ej.col_field = calloc(n_extra, sizeof *ej.col_field);
     ej.col_base = calloc(n_extra, sizeof *ej.col_base);
     ej.label_copy = calloc(n_checks, sizeof *ej.label_copy);
-    if (results_alloc(out, &r->cfg, in->n_apps) || !ej.col_field ||
+    if ((fresh && results_alloc(out, &r->cfg, in->n_apps)) || !ej.col_field ||
         !ej.col_base || !ej.label_copy)
         st = diag_add(d, DIAG_OSERR, "out of memory");
     if (st == DIAG_OK)
@@ -514,9 +523,27 @@ int rules_evaluate_all(rules *r, const inputs *in, size_t max_errors,
     free(ej.label_copy);
     rules_grades_free(&ej.grades);
     /* rule errors leave complete results, anything else none */
-    if (st != DIAG_OK && !(st == DIAG_DATA && out->n_errors && ej.closed))
+    if (fresh && st != DIAG_OK && !(st == DIAG_DATA && out->n_errors && ej.closed))
         rules_results_free(out);
     return st;
+}
+
+int rules_evaluate_all(rules *r, const inputs *in, size_t max_errors,
+                       rules_results *out, diag *d)
+{
+    return eval_range(r, in, max_errors, out, 0, in->n_apps, 1, d);
+}
+
+int rules_eval_part(struct rules *r, const inputs *in, rules_results *out,
+                    size_t lo, size_t hi, diag *d)
+{
+    return eval_range(r, in, 1, out, lo, hi, 0, d);
+}
+
+int rules_results_alloc(rules_results *out, const rules_config *cfg,
+                        size_t n)
+{
+    return results_alloc(out, cfg, n);
 }
 
 int rules_evaluate(rules *r, const inputs *in, rules_results *out, diag *d)

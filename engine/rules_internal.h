@@ -68,6 +68,13 @@ struct rules {
     /* instruction budget of the current call, see rules_hook() */
     uint64_t instr_limit, instr_used;
     int instr_step;             /* instructions between hook calls */
+    unsigned long random_calls; /* math.random(seed) calls, see
+                                   rules_sandbox.c's counted_random */
+    /* where print() goes: stderr, or (a second state, rules_par.c) kept
+     * in prints to be written after the first state's, or dropped */
+    int print_mode;             /* RULES_PRINT_* */
+    char *prints;
+    size_t prints_len, prints_cap;
 
     rules_config cfg;           /* arrays below, strings in strs */
     rules_check *checks;
@@ -290,8 +297,32 @@ typedef struct rules_eval_job {
     size_t n_rules;                /* rule functions per application */
     size_t cur_app;                /* the application being evaluated */
     size_t next;                   /* its next rule function to run */
+    size_t lo, hi;                 /* the applications evaluated: lo..hi-1
+                                      (all of them but in rules_par.c) */
     int closed;                    /* every offset of out is set */
 } rules_eval_job;
+
+/* Evaluates applications lo..hi-1 into out, whose arrays the caller sized
+ * for every application (rules_results_alloc); stops at the first rule
+ * error. Typed cells are checked (all of them) only when lo is 0. The
+ * offsets first_failure[lo..hi-1] (and first_due) count from out's own
+ * failures (dues); [hi] is set only when hi is the last application.
+ * Returns a diag status; out is left for the caller to free
+ * (rules_par.c). */
+int rules_eval_part(struct rules *r, const inputs *in, rules_results *out,
+                    size_t lo, size_t hi, diag *d);
+int rules_results_alloc(rules_results *out, const rules_config *cfg,
+                        size_t n);
+
+enum { RULES_PRINT_STDERR, RULES_PRINT_KEEP, RULES_PRINT_DROP };
+
+/* A second state for rules_par.c: the same rule file, library, limits and
+ * program name as of, whose print() output is dropped while the file
+ * loads, then kept in prints. */
+int rules_open_sibling(struct rules **out, const struct rules *of, diag *d);
+
+/* Moves every block of from into to (from is left empty). */
+void rules_pool_take(struct rules_pool *to, struct rules_pool *from);
 
 /* Stack slots inside the evaluation's body, after its light userdata. */
 enum {

@@ -10,6 +10,7 @@
  * counts; print goes to stderr; math.random has a fixed seed. */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <lauxlib.h>
@@ -171,6 +172,33 @@ static int safe_require(lua_State *L)
 
 /* print(...) to stderr, each line prefixed "rules: ": the analysts' debug
  * channel, kept off stdout where the engine writes its own output. */
+/* A line of print(): to stderr, or kept for later (rules_par.c: a
+ * second state's lines go after the first's, as one state prints them),
+ * or dropped. Out of memory, a kept line is lost: print is a debugging
+ * aid, never an output. */
+static void keep_print(struct rules *r, const char *s, size_t len)
+{
+    if (r->print_mode == RULES_PRINT_STDERR) {
+        fwrite(s, 1, len, stderr);
+        fflush(stderr);
+        return;
+    }
+    if (r->print_mode == RULES_PRINT_DROP)
+        return;
+    if (r->prints_len + len > r->prints_cap) {
+        size_t cap = r->prints_cap ? r->prints_cap : 4096;
+        while (cap < r->prints_len + len)
+            cap *= 2;
+        char *grown = realloc(r->prints, cap);
+        if (!grown)
+            return;
+        r->prints = grown;
+        r->prints_cap = cap;
+    }
+    memcpy(r->prints + r->prints_len, s, len);
+    r->prints_len += len;
+}
+
 static int safe_print(lua_State *L)
 {
     int n = lua_gettop(L);
@@ -187,8 +215,9 @@ static int safe_print(lua_State *L)
     luaL_pushresult(&b);
     size_t len;
     const char *s = lua_tolstring(L, -1, &len);
-    fwrite(s, 1, len, stderr);
-    fflush(stderr);
+    void *ud;
+    lua_getallocf(L, &ud); /* the rules (rules_new) */
+    keep_print((struct rules *)ud, s, len);
     return 0;
 }
 
@@ -229,6 +258,34 @@ static void seed_random(lua_State *L)
     lua_pop(L, 1);
 }
 
+/* math.random and math.randomseed, counted: the generator's state runs
+ * from one application to the next, so results that draw from it depend
+ * on which applications a state evaluated before (rules_par.c looks at
+ * the count). Upvalues: the rules, the library's function. */
+static int counted_random(lua_State *L)
+{
+    struct rules *r = lua_touserdata(L, lua_upvalueindex(1));
+    r->random_calls++;
+    lua_pushvalue(L, lua_upvalueindex(2));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+static void count_random(struct rules *r)
+{
+    static const char *const names[] = {"random", "randomseed"};
+    lua_State *L = r->L;
+    lua_getglobal(L, "math");
+    for (int i = 0; i < 2; i++) {
+        lua_pushlightuserdata(L, r);
+        lua_getfield(L, -2, names[i]);
+        lua_pushcclosure(L, counted_random, 2);
+        lua_setfield(L, -2, names[i]);
+    }
+    lua_pop(L, 1);
+}
+
 void rules_sandbox_push_loaded(lua_State *L)
 {
     lua_rawgetp(L, LUA_REGISTRYINDEX, &loaded_key);
@@ -243,6 +300,7 @@ void rules_sandbox_open(struct rules *r)
     open_lib(L, LUA_MATHLIBNAME, luaopen_math);
     open_lib(L, LUA_UTF8LIBNAME, luaopen_utf8);
     seed_random(L);
+    count_random(r);
 
     set_global_nil(L, "dofile");
     set_global_nil(L, "loadfile");

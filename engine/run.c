@@ -12,6 +12,7 @@
 #include "inputs.h"
 #include "money.h"
 #include "output.h"
+#include "par.h"
 #include "plan.h"
 #include "rank.h"
 #include "robust.h"
@@ -41,6 +42,7 @@ typedef struct run_state {
     store_call call;        /* what the run store records of them */
     equity_map territories; /* each application's territory */
     equity_result equity;   /* territorial equity (equity.h) */
+    int jobs;               /* threads to use (par_jobs) */
 } run_state;
 
 static void run_state_free(run_state *st)
@@ -75,33 +77,6 @@ static int run_split(run_state *st, diag *d)
     return split_compute(&st->in, st->weights, &st->env, d);
 }
 
-/* The workbook is written first, as a temporary, and renamed into place
- * only after the CSV files: if any output fails, none replaces an earlier
- * run's. It shows the run store's id when the run is recorded (store_id
- * > 0), else an id derived from the files and the clock. */
-static int run_write(const run_options *opt, int64_t store_id,
-                     const output_data *o, diag *d)
-{
-    char id[32];
-    snprintf(id, sizeof id, "%lld", (long long)store_id);
-    report_options ro = {opt->lang, opt->run_time, store_id > 0 ? id : NULL,
-                         opt->inputs_dir, opt->rules_path};
-    report_pending p;
-    memset(&p, 0, sizeof p);
-    double t0 = runlog_now();
-    int rc = opt->no_report ? 0 : report_prepare(opt->out_dir, &ro, o, &p, d);
-    double t1 = runlog_now();
-    if (rc == 0)
-        rc = output_write(opt->out_dir, o, d);
-    if (rc == 0 && opt->stages)
-        runlog_detail(opt->stages, "report.xlsx %.3f s, CSV files %.3f s",
-                      t1 - t0, runlog_now() - t1);
-    if (rc == 0 && !opt->no_report)
-        rc = report_commit(&p, d);
-    report_discard(&p); /* safe on the zeroed struct of --no-report */
-    return rc;
-}
-
 static store_run_meta run_meta(const run_state *st, const run_options *opt)
 {
     return (store_run_meta){st->started_ms, 0, opt->inputs_dir,
@@ -109,11 +84,120 @@ static store_run_meta run_meta(const run_state *st, const run_options *opt)
                             opt->replay_of, st->rules, &st->call};
 }
 
+/* The outputs and the store's rows, each written by its own task (par.h)
+ * once the schedule is verified: from then on every input of theirs is
+ * read-only, so they can run on different cores and write exactly what
+ * they would write one after the other. */
+typedef struct run_writes {
+    const run_options *opt;
+    const output_data *o;
+    run_state *st;
+    store_run_meta meta;
+    report_options ro;
+    char id[32];
+    report_pending report;
+    output_pending csv;
+} run_writes;
+
+static int task_store(void *arg, diag *d)
+{
+    run_writes *w = arg;
+    return store_write_run_rows(w->st->db, w->st->run_id, &w->meta, w->o,
+                                &w->st->order, d);
+}
+
+static int task_report(void *arg, diag *d)
+{
+    run_writes *w = arg;
+    return report_prepare(w->opt->out_dir, &w->ro, w->o, &w->report, d);
+}
+
+static int task_csv(void *arg, diag *d)
+{
+    run_writes *w = arg;
+    return output_prepare(w->opt->out_dir, w->o, &w->csv, d);
+}
+
+/* "store 2.1 s (cpu 2.0 s), report.xlsx ..., CSV files ...": each task's
+ * wall and CPU time (make bench reads them). */
+static void run_log_writes(runlog *log, const par_task *t, size_t n,
+                           int with_store, int with_report, int jobs)
+{
+    static const char *const names[] = {"run store", "report.xlsx",
+                                        "CSV files"};
+    char line[256];
+    size_t len = 0, k = 0;
+    line[0] = '\0';
+    for (int i = with_store ? 0 : 1; i < 3 && k < n; i++) {
+        if (i == 1 && !with_report)
+            continue;
+        len += (size_t)snprintf(line + len, sizeof line - len,
+                                "%s%s %.3f s (cpu %.3f s)", k ? ", " : "",
+                                names[i], t[k].seconds, t[k].cpu);
+        k++;
+        if (len >= sizeof line)
+            break;
+    }
+    if (log && k)
+        runlog_detail(log, "%s%s", line, jobs > 1 && k > 1 ? ", side by side" : "");
+}
+
+/* The CSV files are renamed into place first, then the workbook: if any
+ * output fails to be written, none replaces an earlier run's. The
+ * workbook shows the run store's id when the run is recorded
+ * (store_id > 0), else an id derived from the files and the clock.
+ * With the store, its rows are written alongside (tasks[0]); a failure
+ * is reported as the one-thread run would: store first, then workbook,
+ * then CSV files. */
+static int run_write(run_state *st, const run_options *opt, int64_t store_id,
+                     const output_data *o, diag *d)
+{
+    run_writes w;
+    memset(&w, 0, sizeof w);
+    w.opt = opt;
+    w.o = o;
+    w.st = st;
+    w.meta = run_meta(st, opt);
+    snprintf(w.id, sizeof w.id, "%lld", (long long)store_id);
+    w.ro = (report_options){opt->lang, opt->run_time, store_id > 0 ? w.id : NULL,
+                            opt->inputs_dir, opt->rules_path};
+    par_task tasks[3];
+    size_t n = 0;
+    memset(tasks, 0, sizeof tasks);
+    int with_store = st->db && store_id > 0;
+    if (with_store)
+        tasks[n++] = (par_task){.fn = task_store, .arg = &w};
+    size_t report_at = n;
+    if (opt->out_dir && !opt->no_report)
+        tasks[n++] = (par_task){.fn = task_report, .arg = &w};
+    size_t csv_at = n;
+    if (opt->out_dir)
+        tasks[n++] = (par_task){.fn = task_csv, .arg = &w};
+    par_run(tasks, n, st->jobs);
+    int rc = par_first_failure(tasks, n, d);
+    if (rc != 0 && with_store && tasks[0].rc != 0)
+        st->store_failed = 1; /* rolled back by store_write_run_rows */
+    if (rc == 0)
+        run_log_writes(opt->stages, tasks, n, with_store, report_at < csv_at,
+                       st->jobs);
+    if (rc == 0 && opt->out_dir)
+        rc = output_commit(&w.csv, d);
+    if (rc == 0 && opt->out_dir && !opt->no_report)
+        rc = report_commit(&w.report, d);
+    output_discard(&w.csv);
+    report_discard(&w.report); /* safe on the zeroed struct of --no-report */
+    par_free(tasks, n);
+    return rc;
+}
+
 /* The store step, then the outputs, in this order:
  *   1. the run and all its results are written in an open transaction
  *      (BEGIN IMMEDIATE: waiting for another writer happens here);
  *   2. the outputs are written and renamed into place (run_write);
  *   3. the transaction is committed.
+ * The results of step 1 are written while the outputs of step 2 are
+ * (run_write's tasks), but nothing is renamed before both are done, so
+ * the order of what becomes visible is unchanged.
  * So a store failure (locked beyond the busy timeout, disk full, not a
  * database) stops the run before any output replaces an earlier one, and
  * an output failure rolls the transaction back, after which run_execute
@@ -126,20 +210,24 @@ static int run_record(run_state *st, const run_options *opt,
                       const output_data *o, diag *d)
 {
     if (!opt->db_path)
-        return opt->out_dir ? run_write(opt, 0, o, d) : 0;
+        return opt->out_dir ? run_write(st, opt, 0, o, d) : 0;
     store_run_meta m = run_meta(st, opt);
     int rc = store_open_run(&st->db, opt->db_path, st->in.n_apps, 0, d);
     if (rc == 0)
-        rc = store_begin_run(st->db, &m, o, &st->order, &st->run_id, d);
-    if (rc == 0 && opt->out_dir && (rc = run_write(opt, st->run_id, o, d)) != 0) {
-        store_rollback(st->db);
+        rc = store_begin_run_row(st->db, &m, o, &st->order, &st->run_id, d);
+    if (rc == 0 && (rc = run_write(st, opt, st->run_id, o, d)) != 0) {
+        if (!st->store_failed)
+            store_rollback(st->db);
         st->run_id = 0;
         return rc;
     }
+    double t0 = runlog_now();
     if (rc == 0 && (rc = store_commit(st->db, d)) != 0 && opt->out_dir)
         diag_add(d, rc, "the outputs in %s were written, but the run is not "
                  "in the run store", opt->out_dir);
     st->store_failed = rc != 0;
+    if (rc == 0 && opt->stages)
+        runlog_detail(opt->stages, "run store commit %.3f s", runlog_now() - t0);
     return rc;
 }
 
@@ -245,16 +333,18 @@ static int run_load(run_state *st, const run_options *opt, runlog *log,
         rc = equity_bind(&st->in, rules_config_get(st->rules),
                          &st->territories, d);
     if (rc == 0)
-        runlog_stage(log, "load", "%zu applications, %zu sub-regions, "
-                     "%zu fiscal years", st->in.n_apps, st->in.n_split,
-                     st->in.n_years);
+        runlog_stage(log, "load", "%zu application%s, %zu sub-region%s, "
+                     "%zu fiscal year%s", st->in.n_apps,
+                     st->in.n_apps == 1 ? "" : "s", st->in.n_split,
+                     st->in.n_split == 1 ? "" : "s", st->in.n_years,
+                     st->in.n_years == 1 ? "" : "s");
     return rc;
 }
 
 static int run_rules(run_state *st, runlog *log, diag *d)
 {
     rules_set_progress(st->rules, log->bar ? run_progress : NULL, log);
-    int rc = rules_evaluate(st->rules, &st->in, &st->res, d);
+    int rc = rules_evaluate_jobs(st->rules, &st->in, st->jobs, &st->res, d);
     rules_set_progress(st->rules, NULL, NULL);
     if (rc != 0)
         return rc;
@@ -517,9 +607,10 @@ static void run_print_summary(const run_state *st, const run_options *opt)
     if (opt->dry_run)
         fprintf(f, "dry run: everything checked, nothing written\n");
     else
-        fprintf(f, "outputs: %s/decisions.csv, disbursements.csv, summary.csv, "
-                   "%sreport.xlsx\n", opt->out_dir,
-                st->equity.n_levels ? "equity.csv, " : "");
+        fprintf(f, "outputs: %s/decisions.csv, disbursements.csv, summary.csv"
+                   "%s%s\n", opt->out_dir,
+                st->equity.n_levels ? ", equity.csv" : "",
+                opt->no_report ? "" : ", report.xlsx");
 }
 
 int run_execute(const run_options *opt, diag *d)
@@ -527,6 +618,7 @@ int run_execute(const run_options *opt, diag *d)
     run_state st;
     memset(&st, 0, sizeof st);
     st.started_ms = store_now_ms();
+    st.jobs = par_jobs(opt->jobs);
     int rc = run_steps(&st, opt, d);
     if (rc != 0 && opt->db_path && !st.store_failed && !opt->dry_run)
         run_record_failure(&st, opt, rc, d);

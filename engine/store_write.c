@@ -243,23 +243,39 @@ static int begin_with_row(store *s, const store_run_meta *m, int status,
     return rc;
 }
 
-int store_begin_run(store *s, const store_run_meta *m, const output_data *o,
-                    const rank_order *order, int64_t *id, diag *d)
+int store_begin_run_row(store *s, const store_run_meta *m,
+                        const output_data *o, const rank_order *order,
+                        int64_t *id, diag *d)
 {
     *id = 0;
     int rc = begin_with_row(s, m, 0, NULL, o, order, id, d);
-    if (rc == 0)
-        rc = store_write_results(s, *id, o, order, d);
-    if (rc == 0)
-        rc = store_write_robust(s, *id, o, d);
-    if (rc == 0)
-        rc = store_write_call(s, *id, m, o, d);
-    if (rc == 0)
-        rc = store_write_equity(s, *id, o, d);
-    if (rc != 0) {
-        store_rollback(s);
+    if (rc != 0)
         *id = 0;
-    }
+    return rc;
+}
+
+int store_write_run_rows(store *s, int64_t id, const store_run_meta *m,
+                         const output_data *o, const rank_order *order,
+                         diag *d)
+{
+    int rc = store_write_results(s, id, o, order, d);
+    if (rc == 0)
+        rc = store_write_robust(s, id, o, d);
+    if (rc == 0)
+        rc = store_write_call(s, id, m, o, d);
+    if (rc == 0)
+        rc = store_write_equity(s, id, o, d);
+    if (rc != 0)
+        store_rollback(s);
+    return rc;
+}
+
+int store_begin_run(store *s, const store_run_meta *m, const output_data *o,
+                    const rank_order *order, int64_t *id, diag *d)
+{
+    int rc = store_begin_run_row(s, m, o, order, id, d);
+    if (rc == 0 && (rc = store_write_run_rows(s, *id, m, o, order, d)) != 0)
+        *id = 0;
     return rc;
 }
 

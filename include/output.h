@@ -43,6 +43,21 @@ typedef struct output_data {
 
 int output_write(const char *out_dir, const output_data *o, diag *d);
 
+/* output_write in two steps, for a run that writes its other outputs at
+ * the same time: output_prepare writes the temporary files
+ * (.NAME.tmp-PID) and checks that nothing but files stands in the way;
+ * output_commit renames them into place (a failed rename removes what is
+ * left). output_discard removes the temporary files; both leave p empty,
+ * and output_discard is safe on an empty or already committed p. */
+typedef struct output_pending {
+    char *tmp[4], *final[4]; /* the CSV files (equity.csv may be absent) */
+    char *stale;             /* equity.csv to remove, or NULL */
+} output_pending;
+int output_prepare(const char *out_dir, const output_data *o,
+                   output_pending *p, diag *d);
+int output_commit(output_pending *p, diag *d);
+void output_discard(output_pending *p);
+
 /* Takes the output folder's lock (creating the folder and its lock file
  * .alliance.lock), so two runs never write the same outputs at once.
  * Never waits: a folder locked by another run is DIAG_TEMPFAIL (75), for

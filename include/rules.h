@@ -191,6 +191,15 @@ int rules_set_program(rules *r, const char *program, diag *d);
  * Lua errors become "path:line: in check 'id' for application A0137: msg"
  * with DIAG_DATA. */
 int rules_evaluate(rules *r, const inputs *in, rules_results *out, diag *d);
+
+/* rules_evaluate on up to jobs cores (rules_par.c): above a few thousand
+ * applications with jobs >= 2, a second Lua state opened from the same
+ * rule file, library, limits and program name evaluates the second half
+ * of the applications. The results, and the error of a failing run
+ * (the first in file order), are those of rules_evaluate. Each state has
+ * the memory limit. */
+int rules_evaluate_jobs(rules *r, const inputs *in, int jobs,
+                        rules_results *out, diag *d);
 void rules_results_free(rules_results *res);
 
 /* The same, but a failing rule call does not stop the evaluation (for

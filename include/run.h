@@ -30,6 +30,8 @@ typedef struct run_options {
     int dry_run;             /* check everything, write nothing (no
                                 outputs, no run store) */
     int no_report;           /* the CSV files only, no report.xlsx */
+    int jobs;                /* threads (par_jobs): 0 for the default,
+                                1 keeps one core */
     /* successive calls for projects (commitments.h) */
     const char *program;     /* --program: in place of the rule file's */
     int resubmit;            /* --resubmit */

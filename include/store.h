@@ -100,6 +100,16 @@ typedef struct store_run_meta {
  * *id is the new run's id. */
 int store_begin_run(store *s, const store_run_meta *m, const output_data *o,
                     const rank_order *order, int64_t *id, diag *d);
+/* store_begin_run in two steps, so the results can be written while
+ * other threads write the outputs that show the run's id: the run row
+ * (transaction begun, *id set), then every result. The connection is
+ * used by one thread at a time. On failure each rolls back. */
+int store_begin_run_row(store *s, const store_run_meta *m,
+                        const output_data *o, const rank_order *order,
+                        int64_t *id, diag *d);
+int store_write_run_rows(store *s, int64_t id, const store_run_meta *m,
+                         const output_data *o, const rank_order *order,
+                         diag *d);
 int store_commit(store *s, diag *d);
 void store_rollback(store *s);
 

@@ -35,12 +35,29 @@ identical_outputs() {
 
 demo_summary() {
     "$ALLIANCE" run --inputs inputs/monteregie --rules rules/monteregie.lua \
-        --out "$WORK/talk" >"$WORK/talk.txt" &&
+        --out "$WORK/talk" >"$WORK/talk.txt" 2>"$WORK/talk.err" &&
         grep -q 'applications: 150 read, 130 eligible' "$WORK/talk.txt" &&
         grep -q 'decisions: 63 funded' "$WORK/talk.txt" &&
         grep -q 'Agglomération de Longueuil' "$WORK/talk.txt" &&
         grep -q '4 100 000,00 \$' "$WORK/talk.txt" &&
         grep -qF "outputs: $WORK/talk/decisions.csv" "$WORK/talk.txt"
+}
+
+# One fiscal year says "1 fiscal year"; --no-report lists no workbook.
+messages_agree() {
+    mkdir -p "$WORK/oneyear" && cp inputs/monteregie/*.csv "$WORK/oneyear/" &&
+        printf 'fiscal_year,amount\n2024-2025,11800000.00\n' \
+            >"$WORK/oneyear/envelopes.csv" &&
+        "$ALLIANCE" run --inputs "$WORK/oneyear" --rules rules/monteregie.lua \
+            --out "$WORK/oneyear-out" --no-report >"$WORK/oneyear.txt" \
+            2>"$WORK/oneyear.err" &&
+        grep -q ' 150 applications, 4 sub-regions, 1 fiscal year$' "$WORK/oneyear.err" &&
+        grep -qF "outputs: $WORK/oneyear-out/decisions.csv, disbursements.csv, summary.csv" \
+            "$WORK/oneyear.txt" &&
+        ! grep -q 'report.xlsx' "$WORK/oneyear.txt" &&
+        test ! -e "$WORK/oneyear-out/report.xlsx" &&
+        grep -q ' 5 fiscal years$' "$WORK/talk.err" &&
+        grep -q ', report.xlsx$' "$WORK/talk.txt"
 }
 
 rule_error() {
@@ -154,6 +171,7 @@ check "an allocate function overspending is refused" greedy_allocate_refused
 check "same inputs give byte-identical outputs" identical_outputs
 check "run prints a summary naming sub-regions and outputs" demo_summary
 cp -r "$WORK/monteregie" "$WORK/before"
+check "one fiscal year, --no-report: the messages say so" messages_agree
 check "rule error exits 65 naming file, check and application" rule_error
 check "failed run leaves earlier outputs intact" outputs_intact
 check "missing input folder exits 65" missing_inputs

@@ -1,0 +1,108 @@
+/* par: see include/par.h. */
+#include "par.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static double par_clock(clockid_t id)
+{
+    struct timespec ts;
+    if (clock_gettime(id, &ts) != 0)
+        return 0;
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int par_jobs(int requested)
+{
+    int n = requested;
+    if (n <= 0) {
+        const char *env = getenv("ALLIANCE_THREADS");
+        char *end;
+        long v = env && *env ? strtol(env, &end, 10) : 0;
+        n = env && *env && *end == '\0' && v > 0 ? (v > 64 ? 64 : (int)v) : 0;
+    }
+    if (n <= 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        n = cores > 0 ? (int)(cores > 64 ? 64 : cores) : 1;
+    }
+    return n > PAR_JOBS_MAX ? PAR_JOBS_MAX : n;
+}
+
+static void *par_body(void *arg)
+{
+    par_task *t = arg;
+    double t0 = par_clock(CLOCK_MONOTONIC);
+    double c0 = par_clock(CLOCK_THREAD_CPUTIME_ID);
+    t->rc = t->fn(t->arg, &t->d);
+    t->seconds = par_clock(CLOCK_MONOTONIC) - t0;
+    t->cpu = par_clock(CLOCK_THREAD_CPUTIME_ID) - c0;
+    t->ran = 1;
+    return NULL;
+}
+
+int par_run(par_task *tasks, size_t n, int jobs)
+{
+    for (size_t i = 0; i < n; i++) {
+        diag_init(&tasks[i].d);
+        tasks[i].rc = 0;
+        tasks[i].ran = 0;
+        tasks[i].seconds = 0;
+        tasks[i].cpu = 0;
+    }
+    if (jobs <= 1 || n <= 1) {
+        for (size_t i = 0; i < n; i++) {
+            par_body(&tasks[i]);
+            if (tasks[i].rc != 0)
+                return tasks[i].rc;
+        }
+        return 0;
+    }
+    pthread_t *th = calloc(n, sizeof *th);
+    unsigned char *started = calloc(n, 1);
+    for (size_t i = 1; i < n; i++)
+        if (th && started && pthread_create(&th[i], NULL, par_body, &tasks[i]) == 0)
+            started[i] = 1;
+    par_body(&tasks[0]);
+    for (size_t i = 1; i < n; i++) {
+        if (started && started[i])
+            pthread_join(th[i], NULL);
+        else
+            par_body(&tasks[i]); /* no thread: the work still gets done */
+    }
+    free(th);
+    free(started);
+    for (size_t i = 0; i < n; i++)
+        if (tasks[i].rc != 0)
+            return tasks[i].rc;
+    return 0;
+}
+
+int par_first_failure(par_task *tasks, size_t n, diag *d)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (tasks[i].rc == 0)
+            continue;
+        /* one line at a time: diag_add keeps each message whole */
+        const char *text = diag_text(&tasks[i].d);
+        int added = 0;
+        while (*text) {
+            size_t len = strcspn(text, "\n");
+            diag_add(d, tasks[i].rc, "%.*s", (int)len, text);
+            added = 1;
+            text += len + (text[len] == '\n');
+        }
+        if (!added)
+            diag_add(d, tasks[i].rc, "a step failed without a message");
+        return tasks[i].rc;
+    }
+    return 0;
+}
+
+void par_free(par_task *tasks, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        diag_free(&tasks[i].d);
+}

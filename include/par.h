@@ -1,0 +1,47 @@
+/* par: runs a few independent tasks on the machine's cores, for steps
+ * whose results must not depend on how many cores ran them.
+ *
+ * Each task owns what it writes; par only starts and joins them. With
+ * one job the tasks run in order in the calling thread and the first
+ * failure stops the rest (as a run did before threads), so a failure is
+ * reported the same way whatever the number of jobs: callers look at
+ * the tasks' statuses in task order. */
+#ifndef ALLIANCE_PAR_H
+#define ALLIANCE_PAR_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+#define PAR_JOBS_MAX 2  /* what the engine splits its work into */
+
+typedef struct par_task {
+    int (*fn)(void *arg, diag *d); /* returns 0 or a status */
+    void *arg;
+    int rc;        /* fn's status (0 when it did not run) */
+    int ran;       /* 0: not run, an earlier task failed (one job) */
+    double seconds;  /* fn's wall time */
+    double cpu;      /* and the CPU time of the thread that ran it */
+    diag d;        /* the task's own messages (par_run inits, caller frees
+                      with par_free) */
+} par_task;
+
+/* The number of jobs to use: requested when > 0 (capped at
+ * PAR_JOBS_MAX), else the environment variable ALLIANCE_THREADS when set
+ * to a positive number, else the online cores, capped at PAR_JOBS_MAX. */
+int par_jobs(int requested);
+
+/* Runs tasks[0..n): with jobs >= 2 each task after the first in its own
+ * thread and the first in the caller's (a thread that cannot be started
+ * runs in the caller's thread instead); with jobs <= 1 in order, stopping
+ * after the first failure. Returns the status of the first task, in task
+ * order, that failed (0 when none did). */
+int par_run(par_task *tasks, size_t n, int jobs);
+
+/* The messages of the first failed task (in task order) added to d;
+ * returns its status, 0 when none failed. */
+int par_first_failure(par_task *tasks, size_t n, diag *d);
+
+void par_free(par_task *tasks, size_t n);
+
+#endif

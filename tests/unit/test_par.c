@@ -1,0 +1,118 @@
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "par.h"
+#include "testlib.h"
+
+/* A task that records which thread ran it and fails with status rc. */
+typedef struct probe {
+    int rc;
+    int ran;
+    pthread_t by;
+} probe;
+
+static int probe_fn(void *arg, diag *d)
+{
+    probe *p = arg;
+    p->ran++;
+    p->by = pthread_self();
+    if (p->rc)
+        diag_add(d, p->rc, "task failed with %d", p->rc);
+    return p->rc;
+}
+
+static void tasks_of(par_task *t, probe *p, size_t n)
+{
+    memset(t, 0, n * sizeof *t);
+    for (size_t i = 0; i < n; i++)
+        t[i] = (par_task){.fn = probe_fn, .arg = &p[i]};
+}
+
+/* One job: in order, in the caller's thread, stopping at the first
+ * failure, as a run did before threads. */
+TEST(one_job_runs_in_order_and_stops)
+{
+    probe p[3] = {{0, 0, 0}, {DIAG_IOERR, 0, 0}, {0, 0, 0}};
+    par_task t[3];
+    tasks_of(t, p, 3);
+    CHECK_INT(par_run(t, 3, 1), DIAG_IOERR);
+    CHECK_INT(p[0].ran, 1);
+    CHECK_INT(p[1].ran, 1);
+    CHECK_INT(p[2].ran, 0);
+    CHECK(pthread_equal(p[0].by, pthread_self()));
+    CHECK(pthread_equal(p[1].by, pthread_self()));
+    diag d;
+    diag_init(&d);
+    CHECK_INT(par_first_failure(t, 3, &d), DIAG_IOERR);
+    CHECK_STR(diag_text(&d), "task failed with 74\n");
+    diag_free(&d);
+    par_free(t, 3);
+}
+
+/* Two jobs: every task runs, the first in the caller's thread, the
+ * others in their own; the failure reported is the first in task order,
+ * whichever finished first. */
+TEST(two_jobs_run_all_and_report_in_task_order)
+{
+    probe p[3] = {{0, 0, 0}, {DIAG_CANTCREAT, 0, 0}, {DIAG_IOERR, 0, 0}};
+    par_task t[3];
+    tasks_of(t, p, 3);
+    CHECK_INT(par_run(t, 3, 2), DIAG_CANTCREAT);
+    for (int i = 0; i < 3; i++)
+        CHECK_INT(p[i].ran, 1);
+    CHECK(pthread_equal(p[0].by, pthread_self()));
+    CHECK(!pthread_equal(p[1].by, pthread_self()));
+    CHECK(!pthread_equal(p[2].by, pthread_self()));
+    diag d;
+    diag_init(&d);
+    CHECK_INT(par_first_failure(t, 3, &d), DIAG_CANTCREAT);
+    CHECK_STR(diag_text(&d), "task failed with 73\n");
+    diag_free(&d);
+    par_free(t, 3);
+}
+
+TEST(no_failure_is_zero)
+{
+    probe p[2] = {{0, 0, 0}, {0, 0, 0}};
+    par_task t[2];
+    tasks_of(t, p, 2);
+    CHECK_INT(par_run(t, 2, 2), 0);
+    diag d;
+    diag_init(&d);
+    CHECK_INT(par_first_failure(t, 2, &d), 0);
+    CHECK_STR(diag_text(&d), "");
+    diag_free(&d);
+    par_free(t, 2);
+}
+
+/* --jobs wins, then ALLIANCE_THREADS, then the cores; never above
+ * PAR_JOBS_MAX; a malformed variable is ignored. */
+TEST(jobs_from_option_environment_and_cores)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int by_cores = cores >= PAR_JOBS_MAX ? PAR_JOBS_MAX : cores < 1 ? 1 : (int)cores;
+    setenv("ALLIANCE_THREADS", "1", 1);
+    CHECK_INT(par_jobs(0), 1);
+    CHECK_INT(par_jobs(2), 2);
+    CHECK_INT(par_jobs(64), PAR_JOBS_MAX);
+    setenv("ALLIANCE_THREADS", "8", 1);
+    CHECK_INT(par_jobs(0), PAR_JOBS_MAX);
+    CHECK_INT(par_jobs(1), 1);
+    setenv("ALLIANCE_THREADS", "two", 1);
+    CHECK_INT(par_jobs(0), by_cores);
+    setenv("ALLIANCE_THREADS", "0", 1);
+    CHECK_INT(par_jobs(0), by_cores);
+    unsetenv("ALLIANCE_THREADS");
+    CHECK_INT(par_jobs(0), by_cores);
+}
+
+int main(void)
+{
+    RUN(one_job_runs_in_order_and_stops);
+    RUN(two_jobs_run_all_and_report_in_task_order);
+    RUN(no_failure_is_zero);
+    RUN(jobs_from_option_environment_and_cores);
+    return testlib_done("par");
+}
