@@ -1,4 +1,5 @@
-/* output_internal: what engine/output.c and engine/output_order.c share. */
+/* output_internal: what engine/output.c, output_order.c, output_equity.c
+ * and output_files.c share. */
 #ifndef ALLIANCE_OUTPUT_INTERNAL_H
 #define ALLIANCE_OUTPUT_INTERNAL_H
 
@@ -22,7 +23,12 @@ typedef struct output_key {
  * when out of memory). */
 output_key *output_order(const output_data *o);
 
-/* equity.csv (output_equity.c): 0, or -1 when out of memory. */
+/* The files' rows, each writer 0 or -1 when out of memory (output_files.c
+ * opens, checks and renames the files): decisions.csv, disbursements.csv,
+ * summary.csv (output.c) and equity.csv (output_equity.c). */
+int output_decisions(FILE *fp, const output_data *o);
+int output_disbursements(FILE *fp, const output_data *o);
+int output_summary(FILE *fp, const output_data *o);
 int output_equity(FILE *fp, const output_data *o);
 
 #endif

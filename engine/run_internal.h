@@ -1,0 +1,54 @@
+/* run_internal: what engine/run.c, run_record.c and run_summary.c share:
+ * the state a run builds, and the steps after the allocation. */
+#ifndef ALLIANCE_RUN_INTERNAL_H
+#define ALLIANCE_RUN_INTERNAL_H
+
+#include <stdint.h>
+
+#include "allocate.h"
+#include "commitments.h"
+#include "equity.h"
+#include "inputs.h"
+#include "output.h"
+#include "plan.h"
+#include "rank.h"
+#include "robust.h"
+#include "run.h"
+#include "schedule.h"
+#include "split.h"
+#include "store.h"
+
+/* Everything a run builds, freed in one place whatever step failed. */
+typedef struct run_state {
+    inputs in;
+    rules *rules;
+    rules_results res;
+    int64_t *weights;
+    split_grid env;
+    plan_set plan;
+    rank_order order;
+    alloc_result alloc;
+    sched_list sched;
+    robust_result robust;   /* margins, one-evaluator decisions */
+    store *db;              /* the run store, once opened */
+    int64_t started_ms;
+    int64_t run_id;         /* the run's id in the store, once recorded */
+    int store_failed;       /* the store itself failed: record nothing */
+    commit_set calls;       /* earlier calls' commitments (commitments.h) */
+    store_call call;        /* what the run store records of them */
+    equity_map territories; /* each application's territory */
+    equity_result equity;   /* territorial equity (equity.h) */
+    int jobs;               /* threads to use (par_jobs) */
+} run_state;
+
+/* The run store's rows and the outputs, written and then renamed and
+ * committed in the documented order (run_record.c). */
+int run_record(run_state *st, const run_options *opt, const output_data *o,
+               diag *d);
+/* A failed run recorded as failed with its error text (run_record.c). */
+void run_record_failure(run_state *st, const run_options *opt, int status,
+                        diag *d);
+/* The summary on opt->log after a successful run (run_summary.c). */
+void run_print_summary(const run_state *st, const run_options *opt);
+
+#endif

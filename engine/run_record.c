@@ -1,0 +1,179 @@
+/* run_record: a run's store rows and outputs, written side by side (par.h)
+ * and made visible in the documented order; see run_record below. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "par.h"
+#include "report.h"
+#include "run_internal.h"
+#include "runlog.h"
+
+static store_run_meta run_meta(const run_state *st, const run_options *opt)
+{
+    return (store_run_meta){st->started_ms, 0, opt->inputs_dir,
+                            opt->rules_path, opt->libdir, opt->out_dir,
+                            opt->replay_of, st->rules, &st->call};
+}
+
+/* The outputs and the store's rows, each written by its own task (par.h)
+ * once the schedule is verified: from then on every input of theirs is
+ * read-only, so they can run on different cores and write exactly what
+ * they would write one after the other. */
+typedef struct run_writes {
+    const run_options *opt;
+    const output_data *o;
+    run_state *st;
+    store_run_meta meta;
+    report_options ro;
+    char id[32];
+    report_pending report;
+    output_pending csv;
+} run_writes;
+
+static int task_store(void *arg, diag *d)
+{
+    run_writes *w = arg;
+    return store_write_run_rows(w->st->db, w->st->run_id, &w->meta, w->o,
+                                &w->st->order, d);
+}
+
+static int task_report(void *arg, diag *d)
+{
+    run_writes *w = arg;
+    return report_prepare(w->opt->out_dir, &w->ro, w->o, &w->report, d);
+}
+
+static int task_csv(void *arg, diag *d)
+{
+    run_writes *w = arg;
+    return output_prepare(w->opt->out_dir, w->o, &w->csv, d);
+}
+
+/* "store 2.1 s (cpu 2.0 s), report.xlsx ..., CSV files ...": each task's
+ * wall and CPU time (make bench reads them). */
+static void run_log_writes(runlog *log, const par_task *t, size_t n,
+                           int with_store, int with_report, int jobs)
+{
+    static const char *const names[] = {"run store", "report.xlsx",
+                                        "CSV files"};
+    char line[256];
+    size_t len = 0, k = 0;
+    line[0] = '\0';
+    for (int i = with_store ? 0 : 1; i < 3 && k < n; i++) {
+        if (i == 1 && !with_report)
+            continue;
+        len += (size_t)snprintf(line + len, sizeof line - len,
+                                "%s%s %.3f s (cpu %.3f s)", k ? ", " : "",
+                                names[i], t[k].seconds, t[k].cpu);
+        k++;
+        if (len >= sizeof line)
+            break;
+    }
+    if (log && k)
+        runlog_detail(log, "%s%s", line, jobs > 1 && k > 1 ? ", side by side" : "");
+}
+
+/* The CSV files are renamed into place first, then the workbook: if any
+ * output fails to be written, none replaces an earlier run's. The
+ * workbook shows the run store's id when the run is recorded
+ * (store_id > 0), else an id derived from the files and the clock.
+ * With the store, its rows are written alongside (tasks[0]); a failure
+ * is reported as the one-thread run would: store first, then workbook,
+ * then CSV files. */
+static int run_write(run_state *st, const run_options *opt, int64_t store_id,
+                     const output_data *o, diag *d)
+{
+    run_writes w;
+    memset(&w, 0, sizeof w);
+    w.opt = opt;
+    w.o = o;
+    w.st = st;
+    w.meta = run_meta(st, opt);
+    snprintf(w.id, sizeof w.id, "%lld", (long long)store_id);
+    w.ro = (report_options){opt->lang, opt->run_time, store_id > 0 ? w.id : NULL,
+                            opt->inputs_dir, opt->rules_path};
+    par_task tasks[3];
+    size_t n = 0;
+    memset(tasks, 0, sizeof tasks);
+    int with_store = st->db && store_id > 0;
+    if (with_store)
+        tasks[n++] = (par_task){.fn = task_store, .arg = &w};
+    size_t report_at = n;
+    if (opt->out_dir && !opt->no_report)
+        tasks[n++] = (par_task){.fn = task_report, .arg = &w};
+    size_t csv_at = n;
+    if (opt->out_dir)
+        tasks[n++] = (par_task){.fn = task_csv, .arg = &w};
+    par_run(tasks, n, st->jobs);
+    int rc = par_first_failure(tasks, n, d);
+    if (rc != 0 && with_store && tasks[0].rc != 0)
+        st->store_failed = 1; /* rolled back by store_write_run_rows */
+    if (rc == 0)
+        run_log_writes(opt->stages, tasks, n, with_store, report_at < csv_at,
+                       st->jobs);
+    if (rc == 0 && opt->out_dir)
+        rc = output_commit(&w.csv, d);
+    if (rc == 0 && opt->out_dir && !opt->no_report)
+        rc = report_commit(&w.report, d);
+    output_discard(&w.csv);
+    report_discard(&w.report); /* safe on the zeroed struct of --no-report */
+    par_free(tasks, n);
+    return rc;
+}
+
+/* The store step, then the outputs, in this order:
+ *   1. the run and all its results are written in an open transaction
+ *      (BEGIN IMMEDIATE: waiting for another writer happens here);
+ *   2. the outputs are written and renamed into place (run_write);
+ *   3. the transaction is committed.
+ * The results of step 1 are written while the outputs of step 2 are
+ * (run_write's tasks), but nothing is renamed before both are done, so
+ * the order of what becomes visible is unchanged.
+ * So a store failure (locked beyond the busy timeout, disk full, not a
+ * database) stops the run before any output replaces an earlier one, and
+ * an output failure rolls the transaction back, after which run_execute
+ * records the run as failed with the output's error. Holding the write
+ * lock, COMMIT in WAL mode fails only on an I/O error: that narrow window
+ * (outputs renamed, run not recorded) is the one left, reported as such.
+ * Committing before the outputs would instead risk a run recorded "ok"
+ * whose outputs were never written. */
+int run_record(run_state *st, const run_options *opt, const output_data *o,
+               diag *d)
+{
+    if (!opt->db_path)
+        return opt->out_dir ? run_write(st, opt, 0, o, d) : 0;
+    store_run_meta m = run_meta(st, opt);
+    int rc = store_open_run(&st->db, opt->db_path, st->in.n_apps, 0, d);
+    if (rc == 0)
+        rc = store_begin_run_row(st->db, &m, o, &st->order, &st->run_id, d);
+    if (rc == 0 && (rc = run_write(st, opt, st->run_id, o, d)) != 0) {
+        if (!st->store_failed)
+            store_rollback(st->db);
+        st->run_id = 0;
+        return rc;
+    }
+    double t0 = runlog_now();
+    if (rc == 0 && (rc = store_commit(st->db, d)) != 0 && opt->out_dir)
+        diag_add(d, rc, "the outputs in %s were written, but the run is not "
+                 "in the run store", opt->out_dir);
+    st->store_failed = rc != 0;
+    if (rc == 0 && opt->stages)
+        runlog_detail(opt->stages, "run store commit %.3f s", runlog_now() - t0);
+    return rc;
+}
+
+/* A failed run is recorded as failed with its error text, unless the
+ * store itself is what failed. */
+void run_record_failure(run_state *st, const run_options *opt, int status,
+                        diag *d)
+{
+    store_run_meta m = run_meta(st, opt);
+    char *error = strdup(diag_text(d)); /* d grows if recording fails */
+    if (!error)
+        return;
+    st->run_id = 0;
+    if (st->db || store_open(&st->db, opt->db_path, STORE_WRITE, 0, d) == 0)
+        store_record_failed(st->db, &m, status, error, &st->run_id, d);
+    free(error);
+}
