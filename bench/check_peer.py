@@ -72,6 +72,9 @@ def hundredths(col):
     return out
 
 
+ROBUST_COLUMNS = ("margin", "margin_rank", "decided_by_one_evaluator")
+
+
 def read(path):
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
@@ -82,6 +85,12 @@ def compare_decisions(ids, a, p):
         report(f"decisions.csv: every application in {side}'s", [f"{i} missing" for i in missing])
         dup = df["id"][df["id"].duplicated()]
         report(f"decisions.csv: one row per application in {side}'s", [f"{i} twice" for i in dup])
+    # the robustness columns (margins, one-evaluator decisions) are work the
+    # peer does not do: compared without them, and said
+    robust = [c for c in ROBUST_COLUMNS if c in a.columns and c not in p.columns]
+    if robust:
+        print(f"info decisions.csv: alliance's {', '.join(robust)} are not in the peer's")
+        a = a.drop(columns=robust)
     if list(a.columns) != list(p.columns):
         report("decisions.csv: columns", [f"alliance {list(a.columns)}", f"peer {list(p.columns)}"])
     m = a.merge(p, on="id", how="inner", suffixes=("_a", "_p"))
