@@ -22,7 +22,7 @@ static const char *const labels[RL_N_LABELS][2] = {
                        "Decided by one evaluator"},
     [RL_IN_WORDS] = {"En clair", "In words"},
     [RL_MARGINS_SKIPPED] = {"Marges non calculées : ", "Margins not computed: "},
-    [RL_WITHOUT_GRADES] = {"sans les notes de %s, la décision change",
+    [RL_WITHOUT_GRADES] = {"sans les notes %s, la décision change",
                            "without the grades of %s, the decision changes"},
     [RL_REPORT_TITLE] = {"Rapport au comité de sélection",
                          "Selection committee report"},

@@ -43,6 +43,19 @@ static int rr_listed(const robust_result *rb, const decision *dec, size_t a)
                       rb->margin[a] < NEAR);
 }
 
+/* French elides "de" before a vowel: "d'Amélie", "de Marc". */
+static const char *rr_fr_of(const char *name)
+{
+    const unsigned char *u = (const unsigned char *)name;
+    /* À Â Ä È É Ê Ë Î Ï Ô Ö Ù Û Ü and their lower case, in UTF-8 */
+    static const char accented[] = "\x80\x82\x84\x88\x89\x8a\x8b\x8e\x8f"
+                                   "\x94\x96\x99\x9b\x9c";
+    int vowel = (u[0] && strchr("AEIOUYaeiouy", u[0])) ||
+                (u[0] == 0xC3 &&
+                 memchr(accented, u[1] & ~0x20, sizeof accented - 1));
+    return vowel ? "d'" : "de ";
+}
+
 /* The margin in words, then the evaluators whose absence changes it. */
 static void rr_words(const report_ctx *c, size_t a, char *buf, size_t cap)
 {
@@ -53,13 +66,15 @@ static void rr_words(const report_ctx *c, size_t a, char *buf, size_t cap)
                     ? rb->margin[a] : ROBUST_NONE, en, buf, cap);
     if (!rb->margins)
         buf[0] = '\0';
-    size_t n = 0; /* "A ou de B": each alone changes it */
+    size_t n = 0; /* "d'A ou de B": each alone changes it */
     names[0] = '\0';
     for (size_t k = rb->evaluators ? rb->first_by[a] : 0;
-         rb->evaluators && k < rb->first_by[a + 1] && n < sizeof names; k++)
-        n += (size_t)snprintf(names + n, sizeof names - n, "%s%s",
-                              n ? (en ? " or " : " ou de ") : "",
-                              rb->evaluator[rb->by[k]]);
+         rb->evaluators && k < rb->first_by[a + 1] && n < sizeof names; k++) {
+        const char *name = rb->evaluator[rb->by[k]];
+        n += (size_t)snprintf(names + n, sizeof names - n, "%s%s%s",
+                              n ? (en ? " or " : " ou ") : "",
+                              en ? "" : rr_fr_of(name), name);
+    }
     if (!names[0])
         return;
     char tail[1200];

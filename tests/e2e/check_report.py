@@ -354,6 +354,13 @@ def check_robust(ws, run, L):
         start = L["robust_words"].get(d["status"])
         if start:
             expect(words.startswith(start), f"{d['id']}: {words!r}")
+        if d["decided_by_one_evaluator"]:
+            names = d["decided_by_one_evaluator"].split(";")
+            if L is LABELS["fr"]:  # "d'Amélie Bouchard ou de Marc Gagnon"
+                names = [("d'" if n[0] in "AEIOUYÀÂÄÈÉÊËÎÏÔÖÙÛÜaeiouyàâäèéêëîïôöùûü" else "de ") + n
+                         for n in names]
+            tail = (" ou " if L is LABELS["fr"] else " or ").join(names)
+            expect(tail in words, f"{d['id']}: {words!r} lacks {tail!r}")
         if d["margin"]:
             sep = "," if L is LABELS["fr"] else "."
             expect(d["margin"].replace(".", sep) in words, f"{d['id']}: {words!r} lacks the margin")
