@@ -48,6 +48,29 @@ stderr_has() {
     }
 }
 
+# same_selection INSTANCE.pb [alliance run options]: converted by
+# tools/pabulib.py, the instance funds exactly the projects its city
+# selected (expected.txt). test_pabulib.sh and test_equal_shares.sh.
+same_selection() {
+    instance=$1
+    shift
+    d="$WORK/$(basename "$instance" .pb)"
+    $PY tools/pabulib.py "$instance" "$d" &&
+        "$ALLIANCE" run --inputs "$d" --rules "$d/rules.lua" --out "$d/out" \
+            --quiet "$@" &&
+        $PY - "$d" <<'PYEOF'
+import csv, sys
+d = sys.argv[1]
+got = sorted(r["id"] for r in csv.DictReader(open(f"{d}/out/decisions.csv"))
+             if r["status"] == "funded")
+want = sorted(open(f"{d}/expected.txt").read().split())
+if got != want:
+    print("alliance funded", got)
+    print("the city funded", want)
+    sys.exit(1)
+PYEOF
+}
+
 done_suite() {
     echo "# $1: $e2e_passed passed, $e2e_failed failed"
     [ "$e2e_failed" -eq 0 ]

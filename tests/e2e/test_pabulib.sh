@@ -6,24 +6,6 @@
 # city selected.
 . "$TOP/tests/e2e/lib.sh"
 
-same_selection() { # instance.pb
-    d="$WORK/$(basename "$1" .pb)"
-    $PY tools/pabulib.py "$1" "$d" &&
-        "$ALLIANCE" run --inputs "$d" --rules "$d/rules.lua" --out "$d/out" \
-            --quiet &&
-        $PY - "$d" <<'PYEOF'
-import csv, sys
-d = sys.argv[1]
-got = sorted(r["id"] for r in csv.DictReader(open(f"{d}/out/decisions.csv"))
-             if r["status"] == "funded")
-want = sorted(open(f"{d}/expected.txt").read().split())
-if got != want:
-    print("alliance funded", got)
-    print("the city funded", want)
-    sys.exit(1)
-PYEOF
-}
-
 for pb in tests/data/pabulib/*.pb; do
     rule=$(grep -m1 '^rule;' "$pb" | cut -d';' -f2)
     check "$(basename "$pb" .pb) ($rule)" same_selection "$pb"
