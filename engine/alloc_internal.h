@@ -56,6 +56,15 @@ int alloc_fits_need(alloc_ctx *c, size_t row, const int64_t *got,
  * already (allocate.c). */
 int64_t alloc_target(const alloc_ctx *c, size_t app, int64_t org_used);
 void alloc_take(alloc_ctx *c, size_t row);
+/* alloc_take, and the grant counted against its organisation's cap. */
+void alloc_charge(alloc_ctx *c, size_t row, size_t app, int64_t g);
+
+/* What the application's organisation was granted so far (0 without
+ * max_per_organisation). */
+static inline int64_t alloc_org_used(const alloc_ctx *c, size_t app)
+{
+    return c->org ? c->org_granted[c->org[app]] : 0;
+}
 
 /* The greedy method's decision for one candidate (allocate.c). */
 int alloc_choose(alloc_ctx *c, size_t sub, const int64_t *got,

@@ -114,15 +114,20 @@ int64_t alloc_target(const alloc_ctx *c, size_t app, int64_t org_used)
     return t;
 }
 
+void alloc_charge(alloc_ctx *c, size_t row, size_t app, int64_t g)
+{
+    alloc_take(c, row);
+    if (c->org)
+        c->org_granted[c->org[app]] += g;
+}
+
 void alloc_grant(alloc_ctx *c, size_t row, size_t app, int64_t g,
                  decision *dec)
 {
-    alloc_take(c, row);
+    alloc_charge(c, row, app, g);
     dec->granted = g;
     dec->status = g == c->in->apps[app].requested ? DECISION_FUNDED
                                                    : DECISION_PARTIAL;
-    if (c->org)
-        c->org_granted[c->org[app]] += g;
 }
 
 /* What one candidate gets against the row's grants so far (got) and its
@@ -167,7 +172,7 @@ int alloc_choose(alloc_ctx *c, size_t sub, const int64_t *got,
 static int alloc_decide(alloc_ctx *c, size_t sub, size_t app, decision *dec)
 {
     alloc_choice ch;
-    int64_t used = c->org ? c->org_granted[c->org[app]] : 0;
+    int64_t used = alloc_org_used(c, app);
     int r = alloc_choose(c, sub, &c->out->granted[sub * c->n_years], used,
                          app, &ch);
     dec->status = DECISION_WAITLISTED;

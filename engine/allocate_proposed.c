@@ -49,7 +49,7 @@ static int alloc_check_grant(alloc_ctx *c, const alloc_proposer *p, size_t s,
                             c->out->app_committed[app]
                                 ? "and its commitment are above max_grant"
                                 : "is above max_grant", d);
-    if (c->org && c->org_granted[c->org[app]] + g > c->cfg->max_per_org)
+    if (c->org && alloc_org_used(c, app) + g > c->cfg->max_per_org)
         return alloc_refuse(c, p, s, app, g, "is above max_per_organisation", d);
     int fits = alloc_fits(c, s, app, g);
     if (fits < 0)

@@ -160,11 +160,9 @@ static int alloc_override_fund(alloc_ctx *c, const override_row *o,
                        o->from_reserve ? "" : " (from_reserve = oui takes it "
                                               "from the regional reserve)");
     }
-    alloc_take(c, (size_t)row);
+    alloc_charge(c, (size_t)row, o->app, amount);
     dec->granted = amount;
     dec->source = (uint32_t)row;
-    if (c->org)
-        c->org_granted[c->org[o->app]] += amount;
     return 0;
 }
 

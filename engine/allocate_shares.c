@@ -68,7 +68,7 @@ static int shares_accept(void *ctx, size_t p)
     alloc_ctx *c = j->c;
     size_t app = j->apps[p];
     int64_t g = j->cost[p];
-    if (c->org && c->org_granted[c->org[app]] + g > c->cfg->max_per_org)
+    if (c->org && alloc_org_used(c, app) + g > c->cfg->max_per_org)
         return j->strict ? SHARES_INFEASIBLE : 0;
     int fits = alloc_fits(c, j->sub, app, g);
     if (fits < 0)
@@ -77,9 +77,7 @@ static int shares_accept(void *ctx, size_t p)
         j->short_year[p] = c->short_year;
         return j->strict ? SHARES_INFEASIBLE : 0;
     }
-    alloc_take(c, j->sub);
-    if (c->org)
-        c->org_granted[c->org[app]] += g;
+    alloc_charge(c, j->sub, app, g);
     return 1;
 }
 
@@ -124,8 +122,7 @@ static size_t shares_projects(shares_job *j, long *project_of)
         if (dec->status == DECISION_OVERRIDDEN)
             continue;
         dec->status = DECISION_WAITLISTED;
-        int64_t t = alloc_target(c, app,
-                                 c->org ? c->org_granted[c->org[app]] : 0);
+        int64_t t = alloc_target(c, app, alloc_org_used(c, app));
         if (t <= 0) {
             c->out->shares->how[app] = ALLOC_SHARE_NO_FIT;
             continue;
