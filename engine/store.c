@@ -123,6 +123,7 @@ int store_begin(store *s, diag *d)
 static void store_end_txn(store *s)
 {
     s->in_txn = 0;
+    store_journal_end(s);
     if (s->fk_off) {
         diag ignored;
         diag_init(&ignored);
@@ -138,7 +139,7 @@ int store_begin_unchecked(store *s, diag *d)
     if (rc != 0)
         return rc;
     s->fk_off = 1;
-    if ((rc = store_begin(s, d)) != 0)
+    if ((rc = store_journal_begin(s, d)) != 0)
         store_end_txn(s);
     return rc;
 }
@@ -317,6 +318,7 @@ static int store_open_paged(store **out, const char *path, store_mode mode,
         return diag_add(d, DIAG_OSERR, "out of memory");
     }
     s->busy_ms = store_busy_ms(busy_ms);
+    s->large = large;
     int rc = store_connect(s, mode, large, d);
     if (rc == 0)
         rc = store_migrate(s, d);

@@ -40,9 +40,19 @@ struct store {
     int busy_ms;
     int in_txn;                       /* a write transaction is open */
     int fk_off;                       /* foreign keys off until it ends */
+    int large;                        /* opened for a large run */
+    int journaled;                    /* this transaction: rollback journal */
     sqlite3_stmt *stmt[STORE_N_STMTS];
     const store_bulk *bulk;           /* during store_bulk_insert */
 };
+
+/* store_journal.c: a large run's transaction through a rollback journal
+ * when no other connection has the store open (each page written once
+ * instead of twice: to the WAL, then by the checkpoint). _begin opens
+ * the transaction (BEGIN EXCLUSIVE when switched, BEGIN IMMEDIATE
+ * otherwise); _end puts WAL mode back once it is over. */
+int store_journal_begin(store *s, diag *d);
+void store_journal_end(store *s);
 
 /* store_schema.c */
 extern const char *const *const store_migrations[];

@@ -285,6 +285,15 @@ killed_runs_leave_no_partial_run() {
         test "$landed" -gt 0
 }
 
+# A large run alone on the store wrote through a rollback journal
+# (store_journal.c): the journal is gone and the store is back in WAL mode.
+large_run_back_in_wal_mode() {
+    db="$WORK/journal.db"
+    big_run "$db" "$WORK/journal" &&
+        test "$(sql "$db" 'PRAGMA journal_mode')" = wal &&
+        test ! -e "$db-journal" && no_partial_run "$db"
+}
+
 concurrent_runs_both_land() {
     db="$WORK/concurrent.db"
     big_run "$db" "$WORK/c1" &
@@ -316,6 +325,7 @@ check "the sqlite3 shell reads the store" sqlite3_reads_it
 check "no partial run in the store" no_partial_run "$DB"
 check "large input generated" $PY tests/e2e/gen_store_inputs.py inputs/monteregie "$WORK/big" "$BIG_APPS"
 check "SIGKILL at $KILLS random points leaves no partial run" killed_runs_leave_no_partial_run
+check "a large run leaves the store in WAL mode, no journal" large_run_back_in_wal_mode
 check "two concurrent runs on one store both land" concurrent_runs_both_land
 
 done_suite e2e_store

@@ -249,6 +249,85 @@ TEST(foreign_keys_return_after_the_run)
     sfx_cleanup(&f);
 }
 
+/* The journal mode a connection sees: 1 for "delete", 0 for "wal". */
+static int journaled(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    int v = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL) ==
+        SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            const char *m = (const char *)sqlite3_column_text(st, 0);
+            v = strcmp(m, "delete") == 0 ? 1 : strcmp(m, "wal") == 0 ? 0 : -1;
+        }
+        sqlite3_finalize(st);
+    }
+    return v;
+}
+
+/* Whether another connection can read the store right now. */
+static int readable(const char *db)
+{
+    sqlite3 *h;
+    int rc = sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(h, "SELECT count(*) FROM run", NULL, NULL, NULL);
+    sqlite3_close(h);
+    return rc == SQLITE_OK;
+}
+
+/* A large run alone on the store writes through a rollback journal
+ * (store_journal.c), holding the store until its commit or rollback,
+ * then puts WAL mode back; with another connection open it stays in WAL
+ * mode and that connection reads on; a small run never switches. */
+TEST(large_run_writes_through_a_rollback_journal)
+{
+    store_fx f;
+    sfx_files(&f);
+    CHECK_INT(sfx_build(&f, 5000000), 0);
+    output_data o = sfx_output(&f);
+    store_run_meta m = sfx_meta(&f);
+    diag d;
+    diag_init(&d);
+    store *s = NULL;
+    int64_t id = 0;
+    CHECK_INT(store_open_run(&s, f.db, STORE_LARGE_RUN, 0, &d), 0);
+    for (int commit = 0; commit <= 1 && s; commit++) {
+        CHECK_INT(store_begin_run(s, &m, &o, &f.p.order, &id, &d), 0);
+        CHECK_INT(journaled(s->db), 1);
+        CHECK(!readable(f.db));
+        if (commit)
+            CHECK_INT(store_commit(s, &d), 0);
+        else
+            store_rollback(s);
+        CHECK_INT(journaled(s->db), 0);
+        CHECK(readable(f.db));
+    }
+    sqlite3 *other;
+    CHECK_INT(sqlite3_open(f.db, &other), SQLITE_OK);
+    CHECK_INT(sqlite3_exec(other, "SELECT count(*) FROM run", NULL, NULL,
+                           NULL), SQLITE_OK);
+    CHECK_INT(s ? store_begin_run(s, &m, &o, &f.p.order, &id, &d) : -1, 0);
+    CHECK_INT(s ? journaled(s->db) : -1, 0);
+    CHECK_INT(sqlite3_exec(other, "SELECT count(*) FROM decision", NULL,
+                           NULL, NULL), SQLITE_OK);
+    CHECK_INT(s ? store_commit(s, &d) : -1, 0);
+    sqlite3_close(other);
+    store_close(s);
+    CHECK_INT(sfx_int(f.db, "SELECT count(*) FROM run"), 2);
+    CHECK_INT(sfx_int(f.db, "SELECT count(*) FROM decision WHERE run_id = 1"),
+              sfx_int(f.db, "SELECT count(*) FROM decision WHERE run_id = 2"));
+    s = sfx_open(&f); /* store_open: a small run's */
+    CHECK_INT(s ? store_begin_run(s, &m, &o, &f.p.order, &id, &d) : -1, 0);
+    CHECK_INT(s ? journaled(s->db) : -1, 0);
+    CHECK(readable(f.db));
+    store_rollback(s);
+    store_close(s);
+    CHECK_INT(sfx_int(f.db, "SELECT count(*) FROM run"), 2);
+    diag_free(&d);
+    sfx_cleanup(&f);
+}
+
 TEST(failed_run_is_recorded_alone)
 {
     store_fx f;
@@ -371,6 +450,7 @@ int main(void)
     RUN(records_the_envelope_at_each_turn);
     RUN(rollback_leaves_nothing);
     RUN(foreign_keys_return_after_the_run);
+    RUN(large_run_writes_through_a_rollback_journal);
     RUN(failed_run_is_recorded_alone);
     RUN(busy_beyond_the_timeout_is_tempfail);
     RUN(required_library_files);
