@@ -83,6 +83,7 @@ static void rb_close(rb_sub *b)
     free(b->org_now);
     free(b->org_first);
     free(b->tree);
+    free(b->sets);
     free(b->next_open);
 }
 
@@ -115,10 +116,11 @@ static int rb_open(rb_sub *b, const plan_set *plan)
     b->org_now = calloc(orgs, sizeof *b->org_now);
     b->org_first = malloc(orgs * sizeof *b->org_first);
     b->tree = malloc(2 * b->leaves * ny * sizeof *b->tree);
+    b->sets = malloc(2 * b->leaves * sizeof *b->sets);
     b->next_open = malloc((most + 1) * sizeof *b->next_open);
     if (!b->list || !b->got || !b->need || !b->ask || !b->at || !b->choice ||
         !b->open || !b->ord_score || !b->pos || !b->org_before ||
-        !b->next_org || !b->org_now || !b->org_first || !b->tree ||
+        !b->next_org || !b->org_now || !b->org_first || !b->tree || !b->sets ||
         !b->next_open)
         return -1;
     for (size_t o = 0; o < orgs; o++)

@@ -13,7 +13,12 @@
  * and the least total of a position's positive shortfalls over the years
  * (at most the offset's total for any position that fits): per year
  * alone the minima come from different positions, and the search would
- * descend almost everywhere. */
+ * descend almost everywhere. A position's years short of money (those
+ * whose shortfall is positive) must all be years where the offset is
+ * positive; with a few years, the tree also holds per node the set of
+ * such "year sets" among its positions (a bit per set), and the search
+ * skips a node none of whose sets fits in the offset's: a position
+ * needing money in a year the offset does not free is never visited. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +55,20 @@ int rb_leaf(rb_sub *b, size_t k, const int64_t *drawn)
     return 0;
 }
 
+/* The bit of the leaf's year set (its years of positive shortfall); none
+ * for a leaf the search never stops at; every bit beyond RB_SET_YEARS. */
+static uint64_t rb_leaf_set(const rb_sub *b, const int64_t *v)
+{
+    if (v[0] == RB_INF)
+        return 0;
+    if (b->ny > RB_SET_YEARS)
+        return UINT64_MAX;
+    unsigned set = 0;
+    for (size_t y = 0; y < b->ny; y++)
+        set |= (unsigned)(v[y] > 0) << y;
+    return (uint64_t)1 << set;
+}
+
 void rb_tree_build(rb_sub *b)
 {
     size_t ny = b->ny + 1, L = b->leaves; /* the years and the total */
@@ -59,19 +78,39 @@ void rb_tree_build(rb_sub *b)
     b->next_open[b->n] = b->n; /* for the linear scan: skips whole fits */
     for (size_t k = b->n; k-- > 0;)
         b->next_open[k] = b->tree[(L + k) * ny] == RB_INF ? b->next_open[k + 1] : k;
-    for (size_t node = L; node-- > 1;)
+    for (size_t k = 0; k < L; k++)
+        b->sets[L + k] = rb_leaf_set(b, &b->tree[(L + k) * ny]);
+    for (size_t node = L; node-- > 1;) {
         for (size_t y = 0; y < ny; y++) {
             int64_t l = b->tree[2 * node * ny + y], r = b->tree[(2 * node + 1) * ny + y];
             b->tree[node * ny + y] = l < r ? l : r;
         }
+        b->sets[node] = b->sets[2 * node] | b->sets[2 * node + 1];
+    }
+}
+
+/* The bits of the year sets that fit in the offset's positive years. */
+static uint64_t rb_offset_sets(const rb_sub *b, const int64_t *w)
+{
+    if (b->ny > RB_SET_YEARS)
+        return UINT64_MAX;
+    unsigned open = 0;
+    for (size_t y = 0; y < b->ny; y++)
+        open |= (unsigned)(w[y] > 0) << y;
+    uint64_t sets = 0;
+    for (unsigned s = open;; s = (s - 1) & open) { /* every subset */
+        sets |= (uint64_t)1 << s;
+        if (s == 0)
+            return sets;
+    }
 }
 
 /* First position >= k in node [lo, hi) whose every year's shortfall is at
- * most w, or SIZE_MAX. */
+ * most w, or SIZE_MAX; sets: rb_offset_sets(w). */
 static size_t rb_first(const rb_sub *b, size_t node, size_t lo, size_t hi,
-                       size_t k, const int64_t *w)
+                       size_t k, const int64_t *w, uint64_t sets)
 {
-    if (hi <= k || lo >= b->n)
+    if (hi <= k || lo >= b->n || !(b->sets[node] & sets))
         return SIZE_MAX;
     const int64_t *m = &b->tree[node * (b->ny + 1)];
     for (size_t y = 0; y <= b->ny; y++)
@@ -80,8 +119,8 @@ static size_t rb_first(const rb_sub *b, size_t node, size_t lo, size_t hi,
     if (hi - lo == 1)
         return lo;
     size_t mid = lo + (hi - lo) / 2;
-    size_t r = rb_first(b, 2 * node, lo, mid, k, w);
-    return r != SIZE_MAX ? r : rb_first(b, 2 * node + 1, mid, hi, k, w);
+    size_t r = rb_first(b, 2 * node, lo, mid, k, w, sets);
+    return r != SIZE_MAX ? r : rb_first(b, 2 * node + 1, mid, hi, k, w, sets);
 }
 
 /* rb_first from position k on, climbing from k's leaf: the nodes to the
@@ -91,10 +130,11 @@ static size_t rb_first(const rb_sub *b, size_t node, size_t lo, size_t hi,
 static size_t rb_first_from(const rb_sub *b, size_t k, const int64_t *w)
 {
     size_t x = b->leaves + k, lo = k, size = 1;
+    uint64_t sets = rb_offset_sets(b, w);
     for (;;) {
         if (lo >= b->n)
             return SIZE_MAX; /* the rest is past the list */
-        size_t r = rb_first(b, x, lo, lo + size, k, w);
+        size_t r = rb_first(b, x, lo, lo + size, k, w, sets);
         if (r != SIZE_MAX)
             return r;
         while (x & 1) { /* a right child: its parent is done with */

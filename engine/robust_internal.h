@@ -7,6 +7,7 @@
 #include "robust.h"
 
 #define RB_INF INT64_MAX
+#define RB_SET_YEARS 6      /* year sets as bits of a uint64_t: 2^6 */
 #define RB_MUST INT64_MIN   /* a leaf the offset search always stops at */
 
 /* Positions per piece of work a thread takes (robust_par.c): the pieces
@@ -85,6 +86,8 @@ typedef struct rb_sub {
        shortfall (see robust_down.c) */
     size_t leaves;
     int64_t *tree;
+    uint64_t *sets;         /* per node: its positions' year sets, a bit
+                               each (robust_down.c) */
     size_t *next_open;      /* n + 1: first position from k that is not a
                                whole fit of the allocation's */
     int64_t *open;          /* ny: the row's cells less earlier calls */
