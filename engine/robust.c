@@ -77,6 +77,7 @@ static void rb_close(rb_sub *b)
     free(b->choice);
     free(b->open);
     free(b->ord_score);
+    free(b->ord_req);
     free(b->pos);
     free(b->org_before);
     free(b->next_org);
@@ -110,6 +111,7 @@ static int rb_open(rb_sub *b, const plan_set *plan)
     b->choice = malloc(most * sizeof *b->choice);
     b->open = malloc(ny * sizeof *b->open);
     b->ord_score = malloc(most * sizeof *b->ord_score);
+    b->ord_req = malloc(most * sizeof *b->ord_req);
     b->pos = malloc(most * sizeof *b->pos);
     b->org_before = malloc(most * sizeof *b->org_before);
     b->next_org = malloc(most * sizeof *b->next_org);
@@ -119,7 +121,7 @@ static int rb_open(rb_sub *b, const plan_set *plan)
     b->sets = malloc(2 * b->leaves * sizeof *b->sets);
     b->next_open = malloc((most + 1) * sizeof *b->next_open);
     if (!b->list || !b->got || !b->need || !b->ask || !b->at || !b->choice ||
-        !b->open || !b->ord_score || !b->pos || !b->org_before ||
+        !b->open || !b->ord_score || !b->ord_req || !b->pos || !b->org_before ||
         !b->next_org || !b->org_now || !b->org_first || !b->tree || !b->sets ||
         !b->next_open)
         return -1;
@@ -152,16 +154,15 @@ static int rb_start(rb_sub *b)
     return 0;
 }
 
-/* What a candidate's margin reads and writes: its keys, and its slots. */
+/* What a candidate's margin reads and writes of the per-application
+ * arrays (its request and score are in the list's). */
 static void rb_prefetch_margin(const rb_sub *b, size_t app,
                                const robust_result *out)
 {
-    RB_PREFETCH(&b->in->apps[app]);
-    RB_PREFETCH(&b->in->apps[app].requested);
-    RB_PREFETCH(&b->res->score[app]);
     if (b->res->tiebreak)
         RB_PREFETCH(&b->res->tiebreak[app]);
-    RB_PREFETCH(&b->alloc->app_committed[app]);
+    if (b->org_cap) /* its target, read when it depends on org_used */
+        RB_PREFETCH(&b->alloc->app_committed[app]);
     RB_PREFETCH(&out->margin[app]);
     RB_PREFETCH(&out->margin_rank[app]);
 }
@@ -181,8 +182,10 @@ static int rb_replay(rb_sub *b, diag *d)
         if (i + RB_AHEAD < b->order->sub_first[b->sub + 1]) {
             RB_PREFETCH(&b->res->score[b->order->apps[i + RB_AHEAD]]);
             RB_PREFETCH(&dec[b->order->apps[i + RB_AHEAD]]);
+            RB_PREFETCH(&b->in->apps[b->order->apps[i + RB_AHEAD]].requested);
         }
         b->ord_score[i - first] = b->res->score[b->order->apps[i]];
+        b->ord_req[i - first] = b->in->apps[b->order->apps[i]].requested;
         if (dec[b->order->apps[i]].status != DECISION_OVERRIDDEN) {
             b->pos[b->n] = i - first;
             b->list[b->n++] = b->order->apps[i];
@@ -291,18 +294,36 @@ static size_t rb_first_below(const rb_sub *b, size_t n, int64_t score,
     return lo;
 }
 
+/* rank_before(list[i], score, x) for x at place m of the sub-region's
+ * whole order, read from the list's and the order's own arrays: at the
+ * same score rank.h orders by the tiebreak key (highest first), then the
+ * smaller request, then the id; rank_before itself decides what those
+ * leave tied (or, with rank(), everything: its key is not the score). */
+static int rb_before(const rb_sub *b, size_t i, int64_t score, size_t m)
+{
+    size_t a = b->list[i], x = b->order->apps[b->order->sub_first[b->sub] + m];
+    int64_t sx = b->ord_score[m], ra = b->at[i].ask.requested;
+    if (b->res->rank || a == x)
+        return rank_before(b->in, b->res, a, score, x);
+    if (score != sx)
+        return score > sx;
+    if (b->res->tiebreak && b->res->tiebreak[a] != b->res->tiebreak[x])
+        return b->res->tiebreak[a] > b->res->tiebreak[x];
+    if (ra != b->ord_req[m])
+        return ra < b->ord_req[m];
+    return rank_before(b->in, b->res, a, score, x);
+}
+
 /* The rank list[i] would hold with `score`: one more than the candidates
  * of its sub-region (overridden ones included) that would rank before it:
  * all those scoring more, and those of the same score it loses to. */
 static uint32_t rb_rank_at(const rb_sub *b, size_t i, int64_t score)
 {
-    size_t app = b->list[i];
-    const size_t *apps = &b->order->apps[b->order->sub_first[b->sub]];
     size_t n = b->order->sub_first[b->sub + 1] - b->order->sub_first[b->sub];
     size_t lo = rb_first_below(b, n, score, 1), hi = rb_first_below(b, n, score, 0);
     while (lo < hi) { /* first x that app would rank before */
         size_t mid = lo + (hi - lo) / 2;
-        if (rank_before(b->in, b->res, app, score, apps[mid]))
+        if (rb_before(b, i, score, mid))
             hi = mid;
         else
             lo = mid + 1;
@@ -314,10 +335,9 @@ static uint32_t rb_rank_at(const rb_sub *b, size_t i, int64_t score)
 int rb_margins_range(const rb_sub *b, rb_work *w, size_t lo, size_t hi,
                      robust_result *out, diag *d)
 {
-    const int64_t *score = b->res->score;
     for (size_t i = lo; i < hi; i++) {
         size_t a = b->list[i];
-        int64_t m = ROBUST_NONE, s = 0;
+        int64_t m = ROBUST_NONE, s = 0, own = b->ord_score[b->pos[i]];
         if (i + RB_AHEAD < b->n)
             rb_prefetch_margin(b, b->list[i + RB_AHEAD], out);
         if (rb_ask(b, w, i) != 0)
@@ -327,19 +347,19 @@ int rb_margins_range(const rb_sub *b, rb_work *w, size_t lo, size_t hi,
             if (j < 0)
                 return diag_add(d, DIAG_INTERNAL, "robustness: invalid weights");
             if (j > 0) { /* the most it may score and still follow list[j-1] */
-                size_t f = b->list[j - 1];
-                s = score[f] - rank_before(b->in, b->res, a, score[f], f);
+                s = b->ord_score[b->pos[j - 1]];
+                s -= rb_before(b, i, s, b->pos[j - 1]);
                 if (s >= b->cfg->threshold)
-                    m = score[a] - s;
+                    m = own - s;
             }
         } else {
             long j = rb_up(b, w, i);
             if (j < -1)
                 return diag_add(d, DIAG_INTERNAL, "robustness: invalid weights");
             if (j >= 0) { /* the least it must score to precede list[j] */
-                size_t e = b->list[j];
-                s = score[e] + !rank_before(b->in, b->res, a, score[e], e);
-                m = s - score[a];
+                s = b->ord_score[b->pos[j]];
+                s += !rb_before(b, i, s, b->pos[j]);
+                m = s - own;
             }
         }
         out->margin[a] = m;

@@ -68,6 +68,7 @@ typedef struct rb_sub {
     size_t *pos;            /* n: list[k]'s place in the whole order */
     int64_t *ord_score;     /* the scores of the sub-region's whole order
                                (overridden candidates included) */
+    int64_t *ord_req;       /* and their requests (ties, see rb_before) */
     int64_t *got;           /* (n + 1) * ny: granted before list[k] */
     int64_t *need;          /* n * ny: what list[k]'s grant draws */
     rb_pos *at;             /* n: list[k]'s (rb_par_ask) */
