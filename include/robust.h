@@ -29,6 +29,11 @@
  * allocate's own code (alloc_probe), so caps, commitments, on_overflow
  * and carried money are those of the run.
  *
+ * Once a sub-region is replayed, its candidates' searches only read what
+ * the replay kept, so with two jobs they are shared by two threads, each
+ * with its own scratch and probe, writing only its candidates' slots
+ * (robust_par.c): the margins do not depend on the number of threads.
+ *
  * Margins are computed only when the rule file ranks by score with the
  * greedy method: with rank() the score is not what orders candidates, and
  * with an allocate function every position would need the rule rerun;
