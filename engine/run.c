@@ -238,7 +238,7 @@ static int run_robustness(run_state *st, const run_options *opt, runlog *log,
     int rc = why ? robust_none(st->in.n_apps, why, &st->robust, d)
                  : robust_margins(&st->in, cfg, &st->res, &st->plan,
                                   &st->order, &st->env, &st->alloc,
-                                  &st->robust, d);
+                                  st->jobs, &st->robust, d);
     run_rerun_ctx x = {st, opt->rules_path};
     if (rc == 0 && cfg->robustness)
         rc = robust_evaluators(&st->in, &st->alloc, run_rerun, &x,
@@ -248,8 +248,9 @@ static int run_robustness(run_state *st, const run_options *opt, runlog *log,
     size_t margins = 0;
     for (size_t a = 0; a < st->in.n_apps; a++)
         margins += st->robust.margin[a] != ROBUST_NONE;
-    runlog_stage(log, "robustness", "%zu margins%s%s%s, %zu evaluators left "
-                 "out in turn, CPU %.3f s", margins,
+    runlog_stage(log, "robustness", "%zu margins%s%s%s%s, %zu evaluators "
+                 "left out in turn, CPU %.3f s", margins,
+                 st->robust.threads > 1 ? " on two threads" : "",
                  why ? " (not computed: " : "", why ? why : "", why ? ")" : "",
                  st->robust.n_evaluators,
                  (double)(clock() - t0) / CLOCKS_PER_SEC);

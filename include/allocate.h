@@ -220,6 +220,25 @@ int alloc_probe_choose(alloc_probe *p, size_t sub, const int64_t *got,
                        int64_t org_used, size_t app, alloc_choice *ch,
                        int64_t *need);
 
+/* What deciding app takes whatever the state, read ahead of a pass that
+ * decides candidates one after the other (alloc_probe_choose_asked). */
+typedef struct alloc_ask {
+    int64_t requested;
+    int64_t target;   /* alloc_probe_target with org_used 0: the target
+                         itself without max_per_organisation */
+} alloc_ask;
+
+/* a, and what app's request draws per fiscal year into draw[n_years].
+ * 0, or -1 on invalid weights. */
+int alloc_probe_ask(alloc_probe *p, size_t app, alloc_ask *a, int64_t *draw);
+
+/* alloc_probe_choose, given alloc_probe_ask's a and draw for app: the
+ * request's fit is tested on draw instead of drawing it again. */
+int alloc_probe_choose_asked(alloc_probe *p, size_t sub, const int64_t *got,
+                             int64_t org_used, size_t app, const alloc_ask *a,
+                             const int64_t *draw, alloc_choice *ch,
+                             int64_t *need);
+
 /* What the last fit test of alloc_probe_choose drew per fiscal year: when
  * it granted nothing with on_overflow skip or stop, what the target would
  * have drawn. Valid until the next call on p. */

@@ -29,6 +29,11 @@
  * allocate's own code (alloc_probe), so caps, commitments, on_overflow
  * and carried money are those of the run.
  *
+ * Once a sub-region is replayed, its candidates' searches only read what
+ * the replay kept, so with two jobs they are shared by two threads, each
+ * with its own scratch and probe, writing only its candidates' slots
+ * (robust_par.c): the margins do not depend on the number of threads.
+ *
  * Margins are computed only when the rule file ranks by score with the
  * greedy method: with rank() the score is not what orders candidates, and
  * with an allocate function every position would need the rule rerun;
@@ -61,6 +66,8 @@ typedef struct robust_result {
                                 "rank()" or "allocate function" */
     int64_t *margin;         /* n_apps: hundredths, > 0, or ROBUST_NONE */
     uint32_t *margin_rank;   /* n_apps: rank at score -/+ margin, 0 none */
+    int threads;             /* the most threads one sub-region's margins
+                                used (1 when not computed) */
     int evaluators;          /* 1 when the leave-one-out reruns ran */
     size_t n_evaluators;
     const char **evaluator;  /* sorted (byte order); inputs' strings */
@@ -74,11 +81,14 @@ int robust_none(size_t n_apps, const char *why_not, robust_result *out,
                 diag *d);
 
 /* Margins from the run's own ranked lists, plans and allocation (greedy
- * method). DIAG_INTERNAL if replaying the allocation disagrees with it. */
+ * method). DIAG_INTERNAL if replaying the allocation disagrees with it.
+ * jobs (par_jobs): with 2, a large sub-region's searches are shared by
+ * two threads (robust_par.c); the result is the same with 1. */
 int robust_margins(const inputs *in, const rules_config *cfg,
                    const rules_results *res, const plan_set *plan,
                    const rank_order *order, const split_grid *env,
-                   const alloc_result *alloc, robust_result *out, diag *d);
+                   const alloc_result *alloc, int jobs, robust_result *out,
+                   diag *d);
 
 /* Reruns scoring, ranking and allocation keeping only the evaluations
  * with keep[i] != 0 (inputs.evals order), and fills status[n_apps]. */

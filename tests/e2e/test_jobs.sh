@@ -3,7 +3,8 @@
 # state: too few applications to split) and on a generated program big
 # enough for two Lua states, with the rule variants that stress the merge:
 # a schedule function whose labels first appear in the second half, a
-# criterion drawing from math.random, rule errors in either half.
+# criterion drawing from math.random, rule errors in either half; the
+# margins' searches shared by two threads (with caps, carry, partial).
 . "$TOP/tests/e2e/lib.sh"
 
 export SOURCE_DATE_EPOCH=1767225600
@@ -136,6 +137,15 @@ rules: seen	BEN-0011000" &&
         cmp "$WORK/prints-1.err" "$WORK/prints-2.err"
 }
 
+# The margins (robust_par.c) on two threads when a sub-region has a few
+# thousand candidates, as the generated program's do; also with the caps,
+# carried money and partial grants, which the searches decide otherwise.
+caps_same() {
+    rule_variant caps 's.replace("allocate = { method = \"greedy\", on_overflow = \"skip\" }", "allocate = { method = \"greedy\", on_overflow = \"partial\", min_partial_share = 0.5, leftover = \"carry\", max_grant = 150000, max_per_organisation = 1500000 }")' &&
+        run_both caps "$WORK/apps" "$WORK/caps.lua" && same_runs caps &&
+        grep -q partially_funded "$WORK/caps-2/decisions.csv"
+}
+
 # ALLIANCE_THREADS=1 and --jobs 1 give one Lua state and no threads:
 # the stage line says whether the outputs were written side by side.
 threads_env() {
@@ -145,6 +155,8 @@ threads_env() {
         ALLIANCE_THREADS=2 "$ALLIANCE" run --inputs "$WORK/apps" --rules rules/monteregie.lua \
             --out "$WORK/env2" --no-db -v 2>"$WORK/env2.err" >/dev/null &&
         grep -q 'side by side' "$WORK/env2.err" &&
+        ! grep -q 'margins on two threads' "$WORK/env1.err" &&
+        grep -q 'robustness .* margins on two threads' "$WORK/env2.err" &&
         expect_status 64 "$ALLIANCE" run --jobs 0 --inputs x --rules y --out z &&
         stderr_has '--jobs must be 1 to 64'
 }
@@ -157,5 +169,6 @@ check "math.random in a criterion: still the one-state results" random_same
 check "a rule error in the second half: the same message" rule_error_same err2 BEN-0009001 BEN-0011000
 check "rule errors in both halves: the first in file order" rule_error_same err12 BEN-0000500 BEN-0009001
 check "print() in the rules: the same lines in the same order" prints_same
+check "margins with caps, carry and partial grants: one core and two agree" caps_same
 check "ALLIANCE_THREADS=1 keeps one core; --jobs is checked" threads_env
 done_suite e2e_jobs

@@ -54,7 +54,7 @@ static int write_outputs(fx_program *p, const char *dir, diag *d)
 {
     robust_result rb;
     int rc = robust_margins(&p->in, &p->cfg, &p->res, &p->plan, &p->order,
-                            &p->env, &p->alloc, &rb, d);
+                            &p->env, &p->alloc, 1, &rb, d);
     if (rc != 0)
         return rc;
     output_data o = {&p->in, &p->cfg, &p->res, &p->plan, &p->env,

@@ -5,9 +5,12 @@
  * value where its position can change, the program is ranked and allocated
  * again through the real rank and allocate steps, and the status compared:
  * at the margin it changes, one hundredth short of it it does not, and
- * the rank the brute force gives is the one reported. */
+ * the rank the brute force gives is the one reported. The same margins
+ * again on two threads, in pieces of one to three positions, must be the
+ * one thread's, to the hundredth. */
 #include <stdlib.h>
 
+#include "../../engine/robust_internal.h"
 #include "fixture.h"
 #include "robust.h"
 #include "testlib.h"
@@ -164,6 +167,35 @@ static int check_one(fx_program *p, const alloc_commitments *c,
     return 1;
 }
 
+/* The margins on two threads, pieces of `grain` positions, against the
+ * one thread's rb; returns 1 when two threads ran. */
+static int same_on_two(fx_program *p, const robust_result *rb, size_t grain,
+                       int round)
+{
+    robust_result two;
+    diag d;
+    diag_init(&d);
+    int threads = 0;
+    if (rb_margins_grain(&p->in, &p->cfg, &p->res, &p->plan, &p->order,
+                         &p->env, &p->alloc, 2, grain, &two, &d) != 0) {
+        ROBUST_FAIL("round %d, two threads: %s", round, diag_text(&d));
+    } else {
+        threads = two.threads;
+        for (size_t a = 0; a < p->in.n_apps; a++)
+            if (two.margin[a] != rb->margin[a] ||
+                two.margin_rank[a] != rb->margin_rank[a])
+                ROBUST_FAIL("round %d, %s: two threads say %lld (rank %u), "
+                            "one %lld (rank %u)", round, p->apps[a].id,
+                            (long long)two.margin[a], two.margin_rank[a],
+                            (long long)rb->margin[a], rb->margin_rank[a]);
+        robust_free(&two);
+    }
+    diag_free(&d);
+    return threads == 2;
+}
+
+static int on_two; /* rounds whose margins two threads shared */
+
 static void check_programs(int rounds, int n_apps, int *checked, int *with_margin)
 {
     for (int round = 0; round < rounds; round++) {
@@ -175,7 +207,9 @@ static void check_programs(int rounds, int n_apps, int *checked, int *with_margi
         robust_result rb;
         if (fx_run_committed(&p, &c, NULL, &d) == 0 &&
             robust_margins(&p.in, &p.cfg, &p.res, &p.plan, &p.order, &p.env,
-                           &p.alloc, &rb, &d) == 0) {
+                           &p.alloc, 1, &rb, &d) == 0) {
+            CHECK_INT(rb.threads, 1);
+            on_two += same_on_two(&p, &rb, 1 + (size_t)round % 3, round);
             for (size_t a = 0; a < p.in.n_apps; a++) {
                 decision_status st = fx_status(&p, a);
                 int candidate = st == DECISION_FUNDED || st == DECISION_PARTIAL ||
@@ -204,7 +238,9 @@ TEST(margins_match_brute_force)
     failures = 0;
     check_programs(1500, 14, &checked, &with_margin);
     check_programs(300, 40, &checked, &with_margin);
-    printf("  %d decisions checked, %d with a margin\n", checked, with_margin);
+    printf("  %d decisions checked, %d with a margin, %d programs also on "
+           "two threads\n", checked, with_margin, on_two);
+    CHECK(on_two > 1000);
     CHECK(with_margin > checked / 4);
     CHECK_INT(failures, 0);
 }
@@ -224,7 +260,7 @@ TEST(margin_worked_example)
     robust_result rb;
     CHECK_INT(fx_run(&p, &d), 0);
     CHECK_INT(robust_margins(&p.in, &p.cfg, &p.res, &p.plan, &p.order, &p.env,
-                             &p.alloc, &rb, &d), 0);
+                             &p.alloc, 1, &rb, &d), 0);
     /* A falls behind C at 70 (same request, id A < C: A wins the tie at
        70, so 69.99): 10.01 points */
     CHECK_INT(rb.margin[a], 1001);
@@ -241,7 +277,7 @@ TEST(margin_worked_example)
     a = fx_app(&p, "A", s, 400000, 80, NULL, 12);
     CHECK_INT(fx_run(&p, &d), 0);
     CHECK_INT(robust_margins(&p.in, &p.cfg, &p.res, &p.plan, &p.order, &p.env,
-                             &p.alloc, &rb, &d), 0);
+                             &p.alloc, 1, &rb, &d), 0);
     CHECK(rb.margin[a] == ROBUST_NONE);
     robust_free(&rb);
     fx_free(&p);
@@ -267,7 +303,7 @@ TEST(margin_across_the_stop)
     CHECK_INT(fx_status(&p, b), DECISION_WAITLISTED);
     CHECK_INT(fx_status(&p, c), DECISION_WAITLISTED);
     CHECK_INT(robust_margins(&p.in, &p.cfg, &p.res, &p.plan, &p.order, &p.env,
-                             &p.alloc, &rb, &d), 0);
+                             &p.alloc, 1, &rb, &d), 0);
     CHECK_INT(rb.margin[a], 501);  /* 74.99: after B */
     CHECK_INT(rb.margin[c], 500);  /* 75: before B (smaller request) */
     robust_free(&rb);
