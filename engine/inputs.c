@@ -156,6 +156,12 @@ static int strmap_grow(strmap *m)
     return 0;
 }
 
+void inputs_map_prefetch(const strmap *m, uint64_t hash)
+{
+    if (m->cap)
+        __builtin_prefetch(&m->slot[(size_t)hash & (m->cap - 1)]);
+}
+
 int inputs_map_reserve(strmap *m, size_t n)
 {
     while (n * 2 > m->cap)

@@ -42,6 +42,9 @@ int inputs_map_put(strmap *m, const char *key, size_t len, uint64_t hash,
 int inputs_map_get(const strmap *m, const char *s, size_t len, uint64_t hash,
                    size_t *value);
 void inputs_map_free(strmap *m);
+/* Asks the CPU for the slot a key of that hash is looked for first: a
+ * look-up that follows soon finds it in the cache. */
+void inputs_map_prefetch(const strmap *m, uint64_t hash);
 /* Room for n keys in all without growing; -1 when out of memory. */
 int inputs_map_reserve(strmap *m, size_t n);
 

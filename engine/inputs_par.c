@@ -17,6 +17,8 @@
 
 #include "inputs_internal.h"
 
+#define PREFETCH 16 /* ids ahead whose map slot is fetched */
+
 typedef struct inputs_half {
     loader L;            /* first: csvread hands &L to inputs_apps_row */
     inputs in;           /* its applications */
@@ -50,12 +52,16 @@ int inputs_half_defer(loader *L, const application *a, size_t len)
 
 /* csvread's ready: the header is mapped, the second half's loader is
  * the first's with its own applications, arena and messages. */
-static int half_ready(void *ctx, void *ctx2)
+static int half_ready(void *ctx, void *ctx2, size_t rows)
 {
     loader *L = ctx;
     inputs_half *h = ctx2;
     if (L->status == DIAG_OSERR)
         return -1;
+    /* the map of ids sized once for the whole file, rather than grown
+     * (each time moving every id) in this thread and again at the merge */
+    if (inputs_map_reserve(&L->ids, rows) != 0)
+        return inputs_oom(L);
     h->L = *L;
     h->in = (inputs){.split = L->in->split, .n_split = L->in->n_split,
                      .arena = &h->arena};
@@ -130,6 +136,9 @@ static int half_merge(loader *L, inputs_half *h)
     replay r = {h->d.text ? h->d.text : "", lines_in(&h->d), 0};
     for (size_t k = 0; k < n2; k++) {
         const application *a = &in->apps[n1 + k];
+        /* the slots are spread over a map bigger than the caches */
+        if (k + PREFETCH < n2)
+            inputs_map_prefetch(&L->ids, h->hash[k + PREFETCH]);
         size_t len = strlen(a->id), first = n1 + k;
         if (len == 0)
             continue;

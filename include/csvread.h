@@ -58,8 +58,10 @@ typedef struct csvread_halves {
     void *ctx, *ctx2;
     diag *d2;
     /* Called in the calling thread once the header went to fn(ctx): sets
-     * ctx2 up for the data rows; non-zero reads the rest in one thread. */
-    int (*ready)(void *ctx, void *ctx2);
+     * ctx2 up for the data rows; non-zero reads the rest in one thread.
+     * rows: about how many data rows the file holds (from the lines of
+     * its first 64 KiB), for what the caller may size in advance. */
+    int (*ready)(void *ctx, void *ctx2, size_t rows);
 } csvread_halves;
 
 /* Files smaller than this many bytes are read in one thread: the default

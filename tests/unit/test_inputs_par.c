@@ -119,10 +119,11 @@ static int count_row(void *ctx, const csvread_row *row)
     return 0;
 }
 
-static int ready(void *ctx, void *ctx2)
+static int ready(void *ctx, void *ctx2, size_t rows)
 {
     (void)ctx;
     (void)ctx2;
+    (void)rows;
     return 0;
 }
 
