@@ -26,7 +26,7 @@ typedef struct inputs_half {
     diag d;
     size_t *msg_at;      /* per application: d.count when its id came */
     uint64_t *hash;      /* per application: its id's */
-    size_t cap;
+    size_t n_noted, cap; /* applications noted (all, unless out of memory) */
 } inputs_half;
 
 int inputs_half_defer(loader *L, const application *a, size_t len)
@@ -47,6 +47,7 @@ int inputs_half_defer(loader *L, const application *a, size_t len)
     }
     h->msg_at[k] = L->d->count;
     h->hash[k] = len ? inputs_map_hash(a->id, len) : 0;
+    h->n_noted = k + 1;
     return 0;
 }
 
@@ -134,10 +135,10 @@ static int half_merge(loader *L, inputs_half *h)
     in->n_apps = n1 + n2;
     inputs_arena_adopt(L->arena, &h->arena);
     replay r = {h->d.text ? h->d.text : "", lines_in(&h->d), 0};
-    for (size_t k = 0; k < n2; k++) {
+    for (size_t k = 0; k < h->n_noted; k++) {
         const application *a = &in->apps[n1 + k];
         /* the slots are spread over a map bigger than the caches */
-        if (k + PREFETCH < n2)
+        if (k + PREFETCH < h->n_noted)
             inputs_map_prefetch(&L->ids, h->hash[k + PREFETCH]);
         size_t len = strlen(a->id), first = n1 + k;
         if (len == 0)
