@@ -18,7 +18,8 @@ bench_data() {
     fi
 }
 
-# LOAD: inputs_load streams the CSV files through libcsv (one thread).
+# LOAD: inputs_load streams the CSV files through libcsv (applications.csv
+# in two halves on two threads, or one with ALLIANCE_THREADS=1).
 bench_load() {
     "$build/bench/bench_load" "$data" 3 100
 }

@@ -9,6 +9,7 @@
  * of a row it is the first non-blank line fed (libcsv skips blank lines
  * between rows).  That also tells where an unterminated quote opened. */
 #include "csvread.h"
+#include "csvread_internal.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -18,28 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CSVREAD_CHUNK (64u * 1024u) /* bytes read from the file at once */
-#define CSVREAD_BLK (64u * 1024u)   /* libcsv grows its field buffer so */
-
-typedef struct reader {
-    struct csv_parser p;
-    const char *name;
-    diag *d;
-    csvread_row_fn fn;
-    void *ctx;
-    long line;        /* physical line being fed, 1-based */
-    long field_line;  /* line where the pending field starts; 0: unknown */
-    long row_line;    /* line where the pending row starts */
-    char *buf;        /* the pending row's fields, each NUL-terminated */
-    size_t buf_len, buf_cap;
-    size_t *off, *lens; /* per field: offset in buf, length */
-    const char **ptrs;
-    size_t n, cap;    /* fields in the pending row, room in the arrays */
-    size_t index;     /* rows handed over so far */
-    int status;       /* first error or callback value: stop feeding */
-    char *names;      /* header names as shown, CSVREAD_SHOW_MAX apart */
-    size_t n_names;
-} reader;
 
 static void fail(reader *r, int status, long line, long col, const char *fmt,
                  ...) __attribute__((format(printf, 5, 6)));
@@ -365,7 +344,7 @@ static void feed_piece(reader *r, const char *s, size_t len)
     }
 }
 
-static void feed(reader *r, const char *s, size_t len)
+void csvread_feed(reader *r, const char *s, size_t len)
 {
     while (len && !r->status) {
         const char *nl = memchr(s, '\n', len);
@@ -424,7 +403,7 @@ static int binary(const char *s, size_t len)
 
 /* Handles the start of the data: refuses what is not CSV text, skips a
  * BOM, picks the delimiter.  Returns the number of bytes to skip. */
-static size_t begin(reader *r, const char *s, size_t len)
+size_t csvread_begin(reader *r, const char *s, size_t len)
 {
     if (len >= 2
         && (memcmp(s, "\xFF\xFE", 2) == 0 || memcmp(s, "\xFE\xFF", 2) == 0)) {
@@ -442,8 +421,8 @@ static size_t begin(reader *r, const char *s, size_t len)
     return skip;
 }
 
-static void reader_init(reader *r, const char *name, csvread_row_fn fn,
-                        void *ctx, diag *d)
+void csvread_reader_init(reader *r, const char *name, csvread_row_fn fn,
+                           void *ctx, diag *d)
 {
     memset(r, 0, sizeof *r);
     csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
@@ -455,7 +434,7 @@ static void reader_init(reader *r, const char *name, csvread_row_fn fn,
     r->line = 1;
 }
 
-static int reader_finish(reader *r)
+int csvread_reader_finish(reader *r)
 {
     if (!r->status && csv_fini(&r->p, on_field, on_row, r) != 0) {
         const char *v;
@@ -479,10 +458,10 @@ int csvread_mem(const char *data, size_t len, const char *name,
                 csvread_row_fn fn, void *ctx, diag *d)
 {
     reader r;
-    reader_init(&r, name, fn, ctx, d);
-    size_t skip = begin(&r, data, len);
-    feed(&r, data + skip, len - skip);
-    return reader_finish(&r);
+    csvread_reader_init(&r, name, fn, ctx, d);
+    size_t skip = csvread_begin(&r, data, len);
+    csvread_feed(&r, data + skip, len - skip);
+    return csvread_reader_finish(&r);
 }
 
 int csvread_file_sha256(const char *path, const char *name, csvread_row_fn fn,
@@ -503,7 +482,7 @@ int csvread_file_sha256(const char *path, const char *name, csvread_row_fn fn,
         return diag_add(d, DIAG_OSERR, "%s: out of memory", name);
     }
     reader r;
-    reader_init(&r, name, fn, ctx, d);
+    csvread_reader_init(&r, name, fn, ctx, d);
     int first = 1;
     size_t got;
     /* fread fills the whole chunk unless the file ends, so the BOM and the
@@ -513,16 +492,16 @@ int csvread_file_sha256(const char *path, const char *name, csvread_row_fn fn,
             fail(&r, DIAG_OSERR, 0, 0, "%s: out of memory", name);
             break;
         }
-        size_t skip = first ? begin(&r, chunk, got) : 0;
+        size_t skip = first ? csvread_begin(&r, chunk, got) : 0;
         first = 0;
-        feed(&r, chunk + skip, got - skip);
+        csvread_feed(&r, chunk + skip, got - skip);
     }
     if (!r.status && ferror(f))
         fail(&r, DIAG_IOERR, 0, 0, "cannot read %s: %s", path,
              strerror(errno));
     free(chunk);
     fclose(f);
-    int rc = reader_finish(&r);
+    int rc = csvread_reader_finish(&r);
     if (rc == 0 && h && hash_sha256_end(h, sha256) != 0)
         rc = diag_add(d, DIAG_OSERR, "%s: out of memory", name);
     else if (rc != 0)

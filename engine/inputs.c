@@ -79,14 +79,37 @@ const char *inputs_strndup(struct inputs_arena *a, const char *s, size_t len)
     return p;
 }
 
-static void arena_free(struct inputs_arena *a)
+void inputs_arena_adopt(struct inputs_arena *dst, struct inputs_arena *src)
 {
-    if (!a)
+    arena_block *tail = src->head;
+    if (!tail)
         return;
+    while (tail->next)
+        tail = tail->next;
+    /* behind dst's current block, whose room left stays in use */
+    if (dst->head) {
+        tail->next = dst->head->next;
+        dst->head->next = src->head;
+    } else {
+        dst->head = src->head;
+    }
+    src->head = NULL;
+}
+
+void inputs_arena_drop(struct inputs_arena *a)
+{
     for (arena_block *b = a->head, *next; b; b = next) {
         next = b->next;
         free(b);
     }
+    a->head = NULL;
+}
+
+static void arena_free(struct inputs_arena *a)
+{
+    if (!a)
+        return;
+    inputs_arena_drop(a);
     inputs_map_free(&a->split_index);
     inputs_map_free(&a->territory_index);
     free(a);
@@ -130,6 +153,20 @@ static int strmap_grow(strmap *m)
             *strmap_find(m, old.slot[i].key, strlen(old.slot[i].key),
                          old.slot[i].hash) = old.slot[i];
     free(old.slot);
+    return 0;
+}
+
+void inputs_map_prefetch(const strmap *m, uint64_t hash)
+{
+    if (m->cap)
+        __builtin_prefetch(&m->slot[(size_t)hash & (m->cap - 1)]);
+}
+
+int inputs_map_reserve(strmap *m, size_t n)
+{
+    while (n * 2 > m->cap)
+        if (strmap_grow(m) != 0)
+            return -1;
     return 0;
 }
 
@@ -246,7 +283,7 @@ int inputs_parse_bool(const char *s, size_t len)
 
 /* ---- messages ------------------------------------------------------ */
 
-static void note(loader *L, int status)
+void inputs_note(loader *L, int status)
 {
     if (!L->status || status == DIAG_OSERR)
         L->status = status;
@@ -256,7 +293,7 @@ int inputs_oom(loader *L)
 {
     if (L->status != DIAG_OSERR)
         diag_add(L->d, DIAG_OSERR, "out of memory while loading inputs");
-    note(L, DIAG_OSERR);
+    inputs_note(L, DIAG_OSERR);
     return DIAG_OSERR;
 }
 
@@ -269,7 +306,7 @@ void inputs_error(loader *L, const char *file, long line, long col,
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
     diag_at(L->d, DIAG_DATA, file, line, col, "%s", what);
-    note(L, DIAG_DATA);
+    inputs_note(L, DIAG_DATA);
     L->t.errors++;
 }
 
@@ -309,7 +346,10 @@ static void load_file(loader *L, const char *dir, const char *file,
     int rc = 0;
     if (!optional || stat(path, &st) == 0 || errno != ENOENT) {
         char hex[HASH_SHA256_HEX];
-        rc = csvread_file_sha256(path, file, fn, L, hex, L->d);
+        /* applications.csv: the one file big enough for two threads */
+        rc = fn == inputs_apps_row
+                 ? inputs_apps_read(L, path, hex)
+                 : csvread_file_sha256(path, file, fn, L, hex, L->d);
         L->t.broken = rc != 0;
         inputs *in = L->in;
         if (rc == 0 && hex[0] && in->n_digests < INPUTS_MAX_FILES) {
@@ -319,7 +359,7 @@ static void load_file(loader *L, const char *dir, const char *file,
     }
     free(path);
     if (rc != 0)
-        note(L, rc);
+        inputs_note(L, rc);
 }
 
 const char *inputs_sha256(const inputs *in, const char *file)
@@ -332,8 +372,13 @@ const char *inputs_sha256(const inputs *in, const char *file)
 
 int inputs_load(inputs *in, const char *dir, diag *d)
 {
+    return inputs_load_jobs(in, dir, 1, d);
+}
+
+int inputs_load_jobs(inputs *in, const char *dir, int jobs, diag *d)
+{
     memset(in, 0, sizeof *in);
-    loader L = {.in = in, .d = d};
+    loader L = {.in = in, .d = d, .jobs = jobs};
     if (!(L.arena = in->arena = calloc(1, sizeof *L.arena)))
         return diag_add(d, DIAG_OSERR, "out of memory while loading inputs");
     load_file(&L, dir, "split.csv", inputs_split_spec, inputs_split_n_spec,

@@ -74,11 +74,18 @@ static const char *app_text(loader *L, const csvread_row *row, int i,
     return copy;
 }
 
-/* a is the last of inputs.apps; the map keeps the first of each id. */
+/* a is the last of inputs.apps; the map keeps the first of each id.  In
+ * the second half of a two-thread read the map is the first half's, so
+ * the check waits for the merge (inputs_par.c). */
 static void app_id(loader *L, const csvread_row *row, application *a)
 {
     a->id = app_text(L, row, A_ID, 1);
     size_t len = strlen(a->id), first = L->in->n_apps - 1;
+    if (L->half) {
+        if (inputs_half_defer(L, a, len) != 0)
+            inputs_oom(L);
+        return;
+    }
     if (len == 0)
         return;
     int rc = inputs_map_put(&L->ids, a->id, len, inputs_map_hash(a->id, len),
@@ -86,9 +93,14 @@ static void app_id(loader *L, const csvread_row *row, application *a)
     if (rc < 0)
         inputs_oom(L);
     else if (rc > 0)
-        inputs_cell_error(L, &L->t, row, A_ID, a->id, len,
-                          "is a duplicate of line %ld",
-                          L->in->apps[first].line);
+        inputs_apps_duplicate(L, a, first);
+}
+
+void inputs_apps_duplicate(loader *L, const application *a, size_t first)
+{
+    csvread_row row = {.line = a->line}; /* all a cell message needs */
+    inputs_cell_error(L, &L->t, &row, A_ID, a->id, strlen(a->id),
+                      "is a duplicate of line %ld", L->in->apps[first].line);
 }
 
 /* "A, B, C": the subregions an application may name, built once. */

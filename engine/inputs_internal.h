@@ -8,7 +8,8 @@
  * inputs_evals.c  evaluations.csv (optional)
  * inputs_overrides.c overrides.csv (optional)
  * inputs_commitments.c commitments.csv (optional)
- * inputs_people.c  split.csv's population figures, territories.csv */
+ * inputs_people.c  split.csv's population figures, territories.csv
+ * inputs_par.c    applications.csv in two halves on two threads */
 #ifndef ALLIANCE_INPUTS_INTERNAL_H
 #define ALLIANCE_INPUTS_INTERNAL_H
 
@@ -41,6 +42,11 @@ int inputs_map_put(strmap *m, const char *key, size_t len, uint64_t hash,
 int inputs_map_get(const strmap *m, const char *s, size_t len, uint64_t hash,
                    size_t *value);
 void inputs_map_free(strmap *m);
+/* Asks the CPU for the slot a key of that hash is looked for first: a
+ * look-up that follows soon finds it in the cache. */
+void inputs_map_prefetch(const strmap *m, uint64_t hash);
+/* Room for n keys in all without growing; -1 when out of memory. */
+int inputs_map_reserve(strmap *m, size_t n);
 
 struct arena_block;
 
@@ -56,6 +62,10 @@ void *inputs_arena_alloc(struct inputs_arena *a, size_t size, size_t align);
 /* A NUL-terminated copy; "" (not a copy) when len is 0; NULL when out of
  * memory. */
 const char *inputs_strndup(struct inputs_arena *a, const char *s, size_t len);
+/* Moves src's blocks into dst (what they hold stays where it is), or
+ * frees them; src's maps are left alone. */
+void inputs_arena_adopt(struct inputs_arena *dst, struct inputs_arena *src);
+void inputs_arena_drop(struct inputs_arena *a);
 
 /* A column a file knows, by its canonical name and French aliases. */
 typedef struct colspec {
@@ -107,6 +117,10 @@ typedef struct loader {
     strmap overridden; /* id -> line */
     size_t cap_commitments; /* commitments.csv */
     size_t cap_territories; /* territories.csv */
+    int jobs;               /* threads applications.csv may use */
+    /* the second half of applications.csv, in a second thread: its ids
+     * are checked when it is merged (inputs_par.c), NULL otherwise */
+    struct inputs_half *half;
 } loader;
 
 /* inputs_table.c: mapping a header and gating rows (1: check the row). */
@@ -140,6 +154,8 @@ static inline int inputs_status(const loader *L)
 {
     return L->status == DIAG_OSERR ? DIAG_OSERR : 0;
 }
+/* Keeps status as the loader's (the first, or running out of memory). */
+void inputs_note(loader *L, int status);
 /* Records "out of memory" once; returns DIAG_OSERR for callbacks. */
 int inputs_oom(loader *L);
 /* Grows *arr (holding *cap items of size) to hold n items. */
@@ -176,6 +192,18 @@ void inputs_apps_finish(loader *L);
  * or -1 once the problem is reported (or when applications.csv cannot
  * tell, the run failing anyway). */
 int inputs_app_ref(loader *L, const csvread_row *row, int i, size_t *app);
+/* "id: "A-1" is a duplicate of line N" on a, N being the line of
+ * in->apps[first]. */
+void inputs_apps_duplicate(loader *L, const application *a, size_t first);
+
+/* inputs_par.c: reads applications.csv (path) through inputs_apps_row,
+ * in two halves when L->jobs > 1 and the file is big; its SHA-256 into
+ * hex.  Returns what csvread_file_sha256 would. */
+int inputs_apps_read(loader *L, const char *path, char hex[HASH_SHA256_HEX]);
+/* In the second half: notes application a (the last of L->in->apps,
+ * its id len bytes) for the check of its id at the merge; -1 when out of
+ * memory. */
+int inputs_half_defer(loader *L, const application *a, size_t len);
 
 extern const colspec inputs_evals_spec[];
 extern const size_t inputs_evals_n_spec;

@@ -121,7 +121,7 @@ static int run_load(run_state *st, const run_options *opt, runlog *log,
 {
     const rules_limits *lim =
         opt->limits.memory || opt->limits.instructions ? &opt->limits : NULL;
-    int rc = inputs_load(&st->in, opt->inputs_dir, d);
+    int rc = inputs_load_jobs(&st->in, opt->inputs_dir, st->jobs, d);
     if (rc == 0)
         rc = rules_open(&st->rules, opt->rules_path, opt->libdir, lim, d);
     if (rc == 0)

@@ -45,6 +45,40 @@ int csvread_file_sha256(const char *path, const char *name, csvread_row_fn fn,
 int csvread_mem(const char *data, size_t len, const char *name,
                 csvread_row_fn fn, void *ctx, diag *d);
 
+/* A big file read in two halves on two threads (csvread_par.c).  The
+ * header and the rows of the first half go to fn(ctx) in the calling
+ * thread, those of the second half to fn(ctx2) in a second thread, its
+ * problems into d2.  The halves meet at a record boundary near the middle
+ * (outside any quoted field), and each is fed to libcsv in the same
+ * pieces as csvread_file would feed it, so every row, line number and
+ * message is the one-thread read's; a data row's index counts from 1 in
+ * each half. */
+typedef struct csvread_halves {
+    csvread_row_fn fn;
+    void *ctx, *ctx2;
+    diag *d2;
+    /* Called in the calling thread once the header went to fn(ctx): sets
+     * ctx2 up for the data rows; non-zero reads the rest in one thread.
+     * rows: about how many data rows the file holds (from the lines of
+     * its first 64 KiB), for what the caller may size in advance. */
+    int (*ready)(void *ctx, void *ctx2, size_t rows);
+} csvread_halves;
+
+/* Files smaller than this many bytes are read in one thread: the default
+ * (2 MiB), or ALLIANCE_CSV_SPLIT_MIN when set to a positive number (for
+ * tests, which thus take the two-half path on small files). */
+size_t csvread_split_min(void);
+
+/* csvread_file_sha256 in two halves when the file is a regular one of at
+ * least csvread_split_min() bytes that splits.  *split is 1 when it did:
+ * ctx2's rows and d2's messages then come after ctx's and d's in the file
+ * (the caller merges them, and the status returned is the second half's,
+ * the first having succeeded); 0 when the whole file went to ctx as
+ * csvread_file_sha256 would (whatever ctx2 got is to be dropped). */
+int csvread_file_halves(const char *path, const char *name,
+                        const csvread_halves *h,
+                        char sha256[HASH_SHA256_HEX], diag *d, int *split);
+
 /* A cell as shown in messages: its first 60 bytes or so (cut between two
  * characters, then "..."), tabs and line breaks as spaces, invalid UTF-8
  * and NUL bytes as \xHH, so a message is one line of valid text. */

@@ -172,6 +172,10 @@ typedef struct inputs {
  * dir/evaluations.csv and dir/overrides.csv when they exist.
  * On failure *in is left empty (safe to inputs_free). */
 int inputs_load(inputs *in, const char *dir, diag *d);
+/* inputs_load on up to jobs threads (par_jobs): with jobs >= 2 a big
+ * applications.csv is parsed in two halves on two threads (csvread.h,
+ * csvread_file_halves), with the same results and messages. */
+int inputs_load_jobs(inputs *in, const char *dir, int jobs, diag *d);
 void inputs_free(inputs *in);
 
 /* The SHA-256 of the input folder's file (its name, "applications.csv")
