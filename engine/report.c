@@ -206,7 +206,8 @@ static void set_properties(report_ctx *c)
  * took them all: a write error there (disk full, file size limit) is
  * caught now, and report_zip.c checks later that the copy into the zip
  * lost nothing. */
-static int measure_sheets(report_ctx *c, report_zip_check *z)
+static int measure_sheets(report_ctx *c, const report_plan *plan,
+                          report_zip_check *z)
 {
 #if LXW_VERSION_ID == 114
     size_t n = 0;
@@ -226,14 +227,14 @@ static int measure_sheets(report_ctx *c, report_zip_check *z)
         errno = 0;
         if (fp && (fflush(fp) != 0 || ferror(fp) || (at = ftello(fp)) < 0)) {
             snprintf(c->bad_part, sizeof c->bad_part, "sheet '%s'", ws->name);
-            c->bad_errno = errno;
+            c->bad_errno = errno ? errno : report_sheet_errno(plan, ws);
             report_keep(c, LXW_ERROR_ZIP_FILE_ADD);
             return -1;
         }
         *bytes++ = fp ? (uint64_t)at : 0;
     }
 #else
-    (void)c, (void)z; /* only the closing tags are checked */
+    (void)c, (void)plan, (void)z; /* only the closing tags are checked */
 #endif
     return 0;
 }
@@ -251,7 +252,7 @@ static int write_workbook(report_ctx *c, const char *path, report_stats *st)
     if (report_formats_init(c) != 0 ||
         report_sheets_write(c, c->opt->jobs, &plan, &st->sheet_threads,
                             &st->helper_cpu) != 0 ||
-        measure_sheets(c, &z) != 0) {
+        measure_sheets(c, plan, &z) != 0) {
         lxw_workbook_free(c->wb); /* frees without writing anything */
         c->wb = NULL;
         report_stream_bufs_free(c, 0);

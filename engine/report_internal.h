@@ -246,6 +246,9 @@ typedef struct report_plan report_plan;
 int report_sheets_write(report_ctx *c, int jobs, report_plan **plan,
                         int *threads, double *helper_cpu);
 void report_sheets_free(report_plan *plan);
+/* Why ws's rows' file lost data when report_par.c copied it (an errno
+ * value), or 0. */
+int report_sheet_errno(const report_plan *plan, const lxw_worksheet *ws);
 /* Tests: >= 0 makes the second thread take the sheets from that one on
  * (in the plan's order) instead of sharing them out as they finish. */
 extern long report_par_test_split;

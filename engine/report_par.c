@@ -14,7 +14,7 @@
  * So the caller's thread writes the first sheets in tab order, numbering
  * formats as the one-thread run does, while a helper writes the last ones
  * (from the end, until the two meet) with its own copies of the formats,
- * each carrying a code instead of a number (its slot + 1), and keeps its
+ * each carrying a code instead of a number (codes_assign), and keeps its
  * conditional fills for later. Once both are done, the caller adopts the
  * helper's sheets in tab order: it copies each temporary file with every
  * code replaced by the format's real number (numbering the new ones as it
@@ -28,6 +28,7 @@
  * one reported, as in the one-thread run. */
 #include "report_internal.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -51,6 +52,7 @@ struct report_job {
     lxw_worksheet *ws;
     report_fills *fills;     /* kept by the helper (defer_fills) */
     size_t n_fills;
+    int write_errno;         /* why its adopted rows' file lost data */
 };
 
 struct report_plan {
@@ -59,7 +61,9 @@ struct report_plan {
     /* Sheets the helper may write: [first, end). They use no format or
      * chart but the context's (report_formats). */
     size_t first, end;
-    lxw_format *copy[REPORT_N_FORMATS]; /* the helper's formats */
+    lxw_format *copy[REPORT_N_FORMATS]; /* the helper's formats, by slot */
+    int32_t code[REPORT_N_FORMATS];     /* each one's code */
+    size_t slot_of[REPORT_N_FORMATS + 1]; /* by code */
     int32_t number[REPORT_N_FORMATS];   /* each one's real xf index, or -1 */
 };
 
@@ -77,7 +81,7 @@ void report_defer_fills(report_ctx *c, const report_fills *f)
 
 static void add_job(report_plan *p, job_kind k, size_t sub, const char *name)
 {
-    p->job[p->n++] = (struct report_job){k, sub, name, NULL, NULL, 0};
+    p->job[p->n++] = (struct report_job){k, sub, name, NULL, NULL, 0, 0};
 }
 
 /* The sheets report_summary ... report_params write, in tab order, each
@@ -150,9 +154,32 @@ static int run_range(report_ctx *c, report_plan *p, size_t from, size_t to)
     return 0;
 }
 
+/* Codes 1 to REPORT_N_FORMATS, one per slot. The nine formats the
+ * Sommaire numbers first (1 to 9 in the one-thread run) have the
+ * one-digit ones, so a helper's temporary file is as long as it will be
+ * once adopted (a file size limit stops the same sheet), give or take
+ * other Sommaires. */
+static void codes_assign(const report_ctx *c, report_plan *p)
+{
+    const report_formats *f = &c->f;
+    lxw_format *const first[] = {f->title, f->label, f->datetime,
+        f->count_left, f->section, f->header, f->cell[RS_PLAIN][RK_MONEY],
+        f->total[RK_TEXT], f->total[RK_MONEY]};
+    int32_t next = (int32_t)(sizeof first / sizeof first[0]) + 1;
+    for (size_t k = 0; k < REPORT_N_FORMATS; k++) {
+        p->code[k] = 0;
+        for (size_t i = 0; i < sizeof first / sizeof first[0]; i++)
+            if (f->slot[k] == first[i])
+                p->code[k] = (int32_t)i + 1;
+        if (!p->code[k])
+            p->code[k] = next++;
+        p->slot_of[p->code[k]] = k;
+    }
+}
+
 /* The helper's context: the caller's, with its own scratch, errors,
- * stream buffers and formats (copies numbered by code: slot + 1, so
- * libxlsxwriter never looks them up in the workbook's table). */
+ * stream buffers and formats (copies numbered by code, so libxlsxwriter
+ * never looks them up in the workbook's table). */
 static int helper_ctx(report_ctx *c, report_plan *p, report_ctx *h)
 {
     *h = *c;
@@ -164,7 +191,7 @@ static int helper_ctx(report_ctx *c, report_plan *p, report_ctx *h)
         if (!(p->copy[k] = malloc(sizeof *p->copy[k])))
             return -1;
         memcpy(p->copy[k], c->f.slot[k], sizeof *p->copy[k]);
-        p->copy[k]->xf_index = (int32_t)k + 1;
+        p->copy[k]->xf_index = p->code[k];
         h->f.slot[k] = p->copy[k];
     }
     return 0;
@@ -228,16 +255,17 @@ static void take_error(report_ctx *c, const report_ctx *h)
 #define PATCH_CHUNK (256 * 1024)
 #define PATCH_TAG_MAX 4096 /* libxlsxwriter's tags in sheetData: < 100 */
 
-/* The real number of the format of code (1-based slot); libxlsxwriter
+/* The real number of the format of code; libxlsxwriter
  * numbers it now if nothing did yet, as when the one-thread run first
  * wrote it. -1: not one of our codes. */
 static int32_t number_of(report_ctx *c, report_plan *p, long code)
 {
     if (code < 1 || code > (long)REPORT_N_FORMATS)
         return -1;
-    int32_t *n = &p->number[code - 1];
+    size_t k = p->slot_of[code];
+    int32_t *n = &p->number[k];
     if (*n < 0)
-        *n = lxw_format_get_xf_index(c->f.slot[code - 1]);
+        *n = lxw_format_get_xf_index(c->f.slot[k]);
     return *n;
 }
 
@@ -272,7 +300,8 @@ static long cell_code(const char *t, size_t n, size_t *len)
  * Only the cells carry codes: rows are set without a format
  * (rx_row_lines). '<' only starts a tag: text has it escaped. */
 static long patch_chunk(report_ctx *c, report_plan *p, const char *buf,
-                        size_t n, int at_end, FILE *out, char *obuf)
+                        size_t n, int at_end, FILE *out, char *obuf,
+                        int *write_errno)
 {
     size_t i = 0, copied = 0, o = 0, end = n;
     const char *lt;
@@ -304,12 +333,15 @@ static long patch_chunk(report_ctx *c, report_plan *p, const char *buf,
     }
     memcpy(obuf + o, buf + copied, end - copied);
     o += end - copied;
-    fwrite(obuf, 1, o, out); /* a write error stays in out's flag */
+    /* a write error stays in out's flag, for measure_sheets */
+    if (fwrite(obuf, 1, o, out) != o && !*write_errno)
+        *write_errno = errno;
     return (long)end;
 }
 
 /* in (read from its start) copied into out with the codes as numbers. */
-static int patch_file(report_ctx *c, report_plan *p, FILE *in, FILE *out)
+static int patch_file(report_ctx *c, report_plan *p, FILE *in, FILE *out,
+                      int *write_errno)
 {
     /* every tag may grow by a few digits: twice the room is plenty */
     char *buf = malloc(PATCH_CHUNK + PATCH_TAG_MAX);
@@ -320,7 +352,8 @@ static int patch_file(report_ctx *c, report_plan *p, FILE *in, FILE *out)
     while (rc == 0) {
         size_t got = fread(buf + have, 1, PATCH_CHUNK, in);
         have += got;
-        long used = patch_chunk(c, p, buf, have, got == 0, out, obuf);
+        long used = patch_chunk(c, p, buf, have, got == 0, out, obuf,
+                                write_errno);
         if (used < 0 || ferror(in)) {
             rc = -1;
             break;
@@ -341,8 +374,11 @@ static void pending_row_formats(report_ctx *c, report_plan *p, lxw_worksheet *ws
 {
     for (lxw_col_t col = 0; ws->array && col < LXW_COL_MAX; col++) {
         lxw_cell *cell = ws->array[col];
-        int32_t k = cell && cell->format ? cell->format->xf_index - 1 : -1;
-        if (k >= 0 && k < (int32_t)REPORT_N_FORMATS && p->copy[k] == cell->format)
+        int32_t code = cell && cell->format ? cell->format->xf_index : 0;
+        if (code < 1 || code > (int32_t)REPORT_N_FORMATS)
+            continue;
+        size_t k = p->slot_of[code];
+        if (p->copy[k] == cell->format)
             cell->format = c->f.slot[k];
     }
     lxw_row *row = ws->optimize_row;
@@ -352,20 +388,23 @@ static void pending_row_formats(report_ctx *c, report_plan *p, lxw_worksheet *ws
 }
 
 /* A helper's sheet, as if the caller had written it, in tab order after
- * the sheets before it. A temporary file that failed already is left
- * for measure_sheets to report, as the one-thread run does. */
+ * the sheets before it. A temporary file that failed is left for
+ * measure_sheets to report (the first in tab order), as the one-thread
+ * run does. */
 static int adopt_sheet(report_ctx *c, report_plan *p, struct report_job *j)
 {
     lxw_worksheet *ws = j->ws;
     FILE *in = ws->optimize_tmpfile;
-    if (in && fflush(in) == 0 && !ferror(in)) {
+    if (in && !ferror(in) && fflush(in) != 0)
+        j->write_errno = errno; /* measure_sheets's fflush may not see it */
+    else if (in && !ferror(in)) {
         FILE *out = lxw_tmpfile(NULL);
         if (!out) {
             report_keep(c, LXW_ERROR_CREATING_TMPFILE);
             return -1;
         }
         report_stream_buffer(c, out);
-        if (patch_file(c, p, in, out) != 0) {
+        if (patch_file(c, p, in, out, &j->write_errno) != 0) {
             fclose(out);
             report_keep(c, LXW_ERROR_READING_TMPFILE);
             return -1;
@@ -392,6 +431,7 @@ static int run_two(report_ctx *c, report_plan *p, int *threads,
     if (report_par_test_split >= 0)
         sh.split = (size_t)report_par_test_split;
     pthread_t th;
+    codes_assign(c, p);
     if (helper_ctx(c, p, &h) != 0) {
         free(h.reasons);
         c->oom = 1;
@@ -455,6 +495,14 @@ int report_sheets_write(report_ctx *c, int jobs, report_plan **plan,
     (void)jobs;
 #endif
     return run_range(c, p, 0, p->n);
+}
+
+int report_sheet_errno(const report_plan *p, const lxw_worksheet *ws)
+{
+    for (size_t i = 0; p && i < p->n; i++)
+        if (p->job[i].ws == ws)
+            return p->job[i].write_errno;
+    return 0;
 }
 
 void report_sheets_free(report_plan *p)
