@@ -202,26 +202,12 @@ static void set_properties(report_ctx *c)
     report_keep(c, workbook_set_properties(c->wb, &p));
 }
 
-/* Every sheet, in tab order. */
-static int write_sheets(report_ctx *c)
-{
-    if (report_summary(c) != 0)
-        return -1;
-    for (size_t s = 0; s < c->o->env->n_sub; s++)
-        if (c->sheet_name[s] && report_ranking(c, s) != 0)
-            return -1;
-    if (report_schedule(c) != 0 || report_rejected(c) != 0 ||
-        report_robust(c) != 0 || report_equity(c) != 0 ||
-        report_params(c) != 0)
-        return -1;
-    return 0;
-}
-
 /* What each sheet's rows came to in its temporary file, once the file
  * took them all: a write error there (disk full, file size limit) is
  * caught now, and report_zip.c checks later that the copy into the zip
  * lost nothing. */
-static int measure_sheets(report_ctx *c, report_zip_check *z)
+static int measure_sheets(report_ctx *c, const report_plan *plan,
+                          report_zip_check *z)
 {
 #if LXW_VERSION_ID == 114
     size_t n = 0;
@@ -241,19 +227,19 @@ static int measure_sheets(report_ctx *c, report_zip_check *z)
         errno = 0;
         if (fp && (fflush(fp) != 0 || ferror(fp) || (at = ftello(fp)) < 0)) {
             snprintf(c->bad_part, sizeof c->bad_part, "sheet '%s'", ws->name);
-            c->bad_errno = errno;
+            c->bad_errno = errno ? errno : report_sheet_errno(plan, ws);
             report_keep(c, LXW_ERROR_ZIP_FILE_ADD);
             return -1;
         }
         *bytes++ = fp ? (uint64_t)at : 0;
     }
 #else
-    (void)c, (void)z; /* only the closing tags are checked */
+    (void)c, (void)plan, (void)z; /* only the closing tags are checked */
 #endif
     return 0;
 }
 
-static int write_workbook(report_ctx *c, const char *path)
+static int write_workbook(report_ctx *c, const char *path, report_stats *st)
 {
     lxw_workbook_options wo = {REPORT_CONSTANT_MEMORY, NULL, 0};
     if (!(c->wb = workbook_new_opt(path, &wo))) {
@@ -262,11 +248,15 @@ static int write_workbook(report_ctx *c, const char *path)
     }
     set_properties(c);
     report_zip_check z = {0};
-    if (report_formats_init(c) != 0 || write_sheets(c) != 0 ||
-        measure_sheets(c, &z) != 0) {
+    report_plan *plan = NULL;
+    if (report_formats_init(c) != 0 ||
+        report_sheets_write(c, c->opt->jobs, &plan, &st->sheet_threads,
+                            &st->helper_cpu) != 0 ||
+        measure_sheets(c, plan, &z) != 0) {
         lxw_workbook_free(c->wb); /* frees without writing anything */
         c->wb = NULL;
         report_stream_bufs_free(c, 0);
+        report_sheets_free(plan);
         free(z.sheet_bytes);
         return -1;
     }
@@ -276,6 +266,7 @@ static int write_workbook(report_ctx *c, const char *path)
     free(z.sheet_bytes);
     c->wb = NULL;
     report_stream_bufs_free(c, e == LXW_NO_ERROR);
+    report_sheets_free(plan);
     report_keep(c, e);
     if (z.failed)
         snprintf(c->bad_part, sizeof c->bad_part, "part %s", z.entry);
@@ -340,8 +331,8 @@ static int can_create(const char *path, diag *d)
     return 0;
 }
 
-int report_write(const char *path, const report_options *ro,
-                 const output_data *o, diag *d)
+static int write_report(const char *path, const report_options *ro,
+                        const output_data *o, report_stats *st, diag *d)
 {
     report_ctx c;
     memset(&c, 0, sizeof c);
@@ -356,7 +347,7 @@ int report_write(const char *path, const report_options *ro,
     if (build_order(&c) != 0 || report_sheet_names(&c) != 0 ||
         !(c.reasons = malloc(REPORT_REASONS_MAX)))
         rc = diag_add(d, DIAG_OSERR, "out of memory writing %s", path);
-    else if (write_workbook(&c, path) != 0)
+    else if (write_workbook(&c, path, st) != 0)
         rc = report_failure(&c, path, d);
     else
         rc = sync_file(path, d);
@@ -364,6 +355,13 @@ int report_write(const char *path, const report_options *ro,
         unlink(path); /* no half-written workbook */
     ctx_free(&c);
     return rc;
+}
+
+int report_write(const char *path, const report_options *ro,
+                 const output_data *o, diag *d)
+{
+    report_stats st;
+    return write_report(path, ro, o, &st, d);
 }
 
 static char *join(const char *dir, const char *name, const char *suffix)
@@ -416,7 +414,7 @@ int report_prepare(const char *out_dir, const report_options *ro,
         rc = diag_add(d, DIAG_CANTCREAT, "cannot replace %s: not a file",
                       p->final);
     if (rc == 0)
-        rc = report_write(p->tmp, ro, o, d);
+        rc = write_report(p->tmp, ro, o, &p->stats, d);
     if (rc != 0)
         report_discard(p);
     return rc;

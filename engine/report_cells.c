@@ -251,25 +251,35 @@ void rx_text_some(report_sheet *s, lxw_row_t r, lxw_col_t col,
  * where the status column says so. The cells written carry the same fill
  * in their own format (a reader without conditional formats still shows
  * it); the empty ones, left out, get it from here. */
-void rx_status_fills(report_sheet *s, lxw_row_t first, lxw_row_t last,
-                     lxw_col_t status_col, unsigned statuses)
+void report_fills_apply(report_ctx *c, lxw_worksheet *ws, const report_fills *f)
 {
     char ref[LXW_MAX_CELL_NAME_LENGTH], formula[128];
-    lxw_rowcol_to_cell_abs(ref, first, status_col, 0, 1);
+    lxw_rowcol_to_cell_abs(ref, f->first, f->status_col, 0, 1);
     for (int st = 0; st < DECISION_N_STATUSES; st++) {
-        if (!(statuses >> st & 1u))
+        if (!(f->statuses >> st & 1u))
             continue;
         /* our own labels, none with a quote */
         snprintf(formula, sizeof formula, "=%s=\"%s\"", ref,
-                 report_status_text(s->c, (decision_status)st));
+                 report_status_text(c, (decision_status)st));
         lxw_conditional_format cf;
         memset(&cf, 0, sizeof cf);
         cf.type = LXW_CONDITIONAL_TYPE_FORMULA;
         cf.value_string = formula;
-        cf.format = s->c->f.fill[st];
-        report_keep(s->c, worksheet_conditional_format_range(
-                              s->ws, first, 0, last, (lxw_col_t)(s->n_cols - 1), &cf));
+        cf.format = c->f.fill[st];
+        report_keep(c, worksheet_conditional_format_range(
+                           ws, f->first, 0, f->last, f->last_col, &cf));
     }
+}
+
+void rx_status_fills(report_sheet *s, lxw_row_t first, lxw_row_t last,
+                     lxw_col_t status_col, unsigned statuses)
+{
+    report_fills f = {first, last, status_col, (lxw_col_t)(s->n_cols - 1),
+                      statuses};
+    if (s->c->defer_fills)
+        report_defer_fills(s->c, &f);
+    else
+        report_fills_apply(s->c, s->ws, &f);
 }
 
 static double money_width(int64_t cents)
@@ -502,10 +512,8 @@ struct report_stream_buf {
 
 static struct report_stream_buf *parked;
 
-static void bigger_stream_buffer(report_sheet *s)
+void report_stream_buffer(report_ctx *c, FILE *fp)
 {
-#if LXW_VERSION_ID == 114
-    FILE *fp = s->ws->optimize_tmpfile;
     struct report_stream_buf *b;
     if (!fp || !(b = malloc(sizeof *b)))
         return;
@@ -513,8 +521,14 @@ static void bigger_stream_buffer(report_sheet *s)
         free(b);
         return;
     }
-    b->next = s->c->stream_bufs;
-    s->c->stream_bufs = b;
+    b->next = c->stream_bufs;
+    c->stream_bufs = b;
+}
+
+static void bigger_stream_buffer(report_sheet *s)
+{
+#if LXW_VERSION_ID == 114
+    report_stream_buffer(s->c, s->ws->optimize_tmpfile);
 #else
     (void)s;
 #endif
@@ -534,6 +548,16 @@ void report_stream_bufs_free(report_ctx *c, int closed)
     }
 }
 
+void report_stream_bufs_adopt(report_ctx *to, report_ctx *from)
+{
+    struct report_stream_buf **end = &from->stream_bufs;
+    while (*end)
+        end = &(*end)->next;
+    *end = to->stream_bufs;
+    to->stream_bufs = from->stream_bufs;
+    from->stream_bufs = NULL;
+}
+
 int report_sheet_open(report_sheet *s, report_ctx *c, const char *name,
                       lxw_col_t n_cols)
 {
@@ -549,8 +573,11 @@ int report_sheet_open(report_sheet *s, report_ctx *c, const char *name,
     }
     for (lxw_col_t col = 0; col < n_cols; col++)
         s->cap[col] = DEFAULT_CAP;
-    /* NULL: out of memory, or no temporary file in constant_memory mode */
-    if (!(s->ws = workbook_add_worksheet(c->wb, name))) {
+    /* NULL: out of memory, or no temporary file in constant_memory mode
+     * (report_par.c creates every sheet beforehand) */
+    s->ws = c->sheet_ws ? c->sheet_ws : workbook_add_worksheet(c->wb, name);
+    c->sheet_ws = NULL;
+    if (!s->ws) {
         report_keep(c, LXW_ERROR_CREATING_TMPFILE);
         return -1;
     }

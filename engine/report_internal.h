@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <xlsxwriter.h>
 
 #include "hash.h"
@@ -67,12 +68,20 @@ typedef enum report_kind {
 #define RS_PLAIN DECISION_N_STATUSES
 #define RS_N (DECISION_N_STATUSES + 1)
 
+/* Every format, also as one array (slot): report_par.c gives a second
+ * thread its own copies. */
+#define REPORT_N_FORMATS (8 + RS_N * RK_N_KINDS + RK_N_KINDS + DECISION_N_STATUSES)
 typedef struct report_formats {
-    lxw_format *title, *section, *header, *label, *datetime;
-    lxw_format *count_left, *points_left, *money_left; /* in a text column */
-    lxw_format *cell[RS_N][RK_N_KINDS];
-    lxw_format *total[RK_N_KINDS];  /* bold, top border */
-    lxw_format *fill[DECISION_N_STATUSES]; /* conditional formats' fills */
+    union {
+        struct {
+            lxw_format *title, *section, *header, *label, *datetime;
+            lxw_format *count_left, *points_left, *money_left; /* in a text column */
+            lxw_format *cell[RS_N][RK_N_KINDS];
+            lxw_format *total[RK_N_KINDS];  /* bold, top border */
+            lxw_format *fill[DECISION_N_STATUSES]; /* conditional formats' fills */
+        };
+        lxw_format *slot[REPORT_N_FORMATS];
+    };
 } report_formats;
 
 typedef struct report_hashes {
@@ -118,6 +127,13 @@ typedef struct report_ctx {
     char **sheet_name;       /* n_sub; NULL: no sheet (no application) */
     const char *fixed_name[5];     /* the fixed sheets' names (the fifth:
                                       Robustesse, report_robust.c) */
+    /* report_par.c: the worksheet the next report_sheet_open fills
+     * (created beforehand, in tab order), and the sheet's conditional
+     * fills, kept for later instead of added (defer_fills: a second
+     * thread must not number the workbook's formats). */
+    lxw_worksheet *sheet_ws;
+    struct report_job *job;
+    int defer_fills;
 } report_ctx;
 
 /* A worksheet being written, and the widest cell seen in each column. */
@@ -146,6 +162,10 @@ int report_formats_init(report_ctx *c);
 /* closed: workbook_close succeeded (libxlsxwriter closed every sheet's
  * temporary file). */
 void report_stream_bufs_free(report_ctx *c, int closed);
+/* fp (nothing written to it yet) with a bigger buffer, kept in c. */
+void report_stream_buffer(report_ctx *c, FILE *fp);
+/* from's buffers become to's (report_par.c: the helper's). */
+void report_stream_bufs_adopt(report_ctx *to, report_ctx *from);
 int report_sheet_open(report_sheet *s, report_ctx *c, const char *name,
                       lxw_col_t n_cols);
 int report_sheet_close(report_sheet *s, long header_row);
@@ -165,6 +185,14 @@ void rx_text_some(report_sheet *s, lxw_row_t r, lxw_col_t col,
  * status_col: one rule per status whose bit is set in statuses. */
 void rx_status_fills(report_sheet *s, lxw_row_t first, lxw_row_t last,
                      lxw_col_t status_col, unsigned statuses);
+/* The same call, as rx_status_fills makes it on ws (or keeps it in
+ * c->job when c->defer_fills). */
+typedef struct report_fills {
+    lxw_row_t first, last;
+    lxw_col_t status_col, last_col;
+    unsigned statuses;
+} report_fills;
+void report_fills_apply(report_ctx *c, lxw_worksheet *ws, const report_fills *f);
 void rx_money(report_sheet *s, lxw_row_t r, lxw_col_t col, int64_t cents,
               lxw_format *f);
 void rx_points(report_sheet *s, lxw_row_t r, lxw_col_t col,
@@ -208,6 +236,24 @@ int report_params(report_ctx *c);
 int report_equity(report_ctx *c);
 const char *report_equity_sheet_name(const report_ctx *c);
 lxw_row_t report_equity_summary(report_sheet *s, lxw_row_t r);
+
+/* report_par.c: every sheet, in tab order, on one thread or two
+ * (jobs >= 2); 0 or -1 (the reason in c, as the one-thread run gives
+ * it). *plan holds what must live until the workbook is closed or freed:
+ * report_sheets_free after that. helper_cpu: the second thread's CPU
+ * seconds; *threads: 1 or 2. */
+typedef struct report_plan report_plan;
+int report_sheets_write(report_ctx *c, int jobs, report_plan **plan,
+                        int *threads, double *helper_cpu);
+void report_sheets_free(report_plan *plan);
+/* Why ws's rows' file lost data when report_par.c copied it (an errno
+ * value), or 0. */
+int report_sheet_errno(const report_plan *plan, const lxw_worksheet *ws);
+/* Tests: >= 0 makes the second thread take the sheets from that one on
+ * (in the plan's order) instead of sharing them out as they finish. */
+extern long report_par_test_split;
+/* Adds a conditional fill call to c->job (report_par.c). */
+void report_defer_fills(report_ctx *c, const report_fills *f);
 
 /* report_params.c: hashes of the rule file and input files, run id. */
 int report_hashes_compute(report_ctx *c, diag *d);

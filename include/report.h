@@ -51,6 +51,7 @@ typedef struct report_options {
                                 report_prepare) */
     const char *inputs_dir;  /* the input files are hashed from here */
     const char *rules_path;  /* shown by its base name, with its hash */
+    int jobs;                /* cores for the sheets (par_jobs); <= 1: one */
 } report_options;
 
 /* "fr" or "en". Returns 0, or -1 for anything else. */
@@ -63,10 +64,18 @@ int report_parse_lang(const char *s, report_lang *out);
 int report_clock(const char *sde, const char *as_of, int64_t now,
                  int64_t *out, diag *d);
 
+/* How the sheets were written: on 1 thread or 2, and the second one's
+ * CPU seconds (the caller's are its own thread's). */
+typedef struct report_stats {
+    int sheet_threads;
+    double helper_cpu;
+} report_stats;
+
 /* A workbook written beside its final name, not yet renamed. */
 typedef struct report_pending {
     char *tmp;               /* out_dir/.report.xlsx.tmp-PID */
     char *final;             /* out_dir/report.xlsx */
+    report_stats stats;
 } report_pending;
 
 /* Creates out_dir if needed and writes the workbook as p->tmp, so a run

@@ -147,16 +147,21 @@ caps_same() {
 }
 
 # ALLIANCE_THREADS=1 and --jobs 1 give one Lua state and no threads:
-# the stage line says whether the outputs were written side by side.
+# the stage line says whether the outputs were written side by side, and
+# whether the workbook's sheets were written by two threads (the runs of
+# generated_same compared those bytes with the one-thread ones).
 threads_env() {
     ALLIANCE_THREADS=1 "$ALLIANCE" run --inputs "$WORK/apps" --rules rules/monteregie.lua \
         --out "$WORK/env1" --no-db -v 2>"$WORK/env1.err" >/dev/null &&
         ! grep -q 'side by side' "$WORK/env1.err" &&
+        ! grep -q 'sheets on 2 threads' "$WORK/env1.err" &&
         ALLIANCE_THREADS=2 "$ALLIANCE" run --inputs "$WORK/apps" --rules rules/monteregie.lua \
             --out "$WORK/env2" --no-db -v 2>"$WORK/env2.err" >/dev/null &&
         grep -q 'side by side' "$WORK/env2.err" &&
         ! grep -q 'margins on two threads' "$WORK/env1.err" &&
         grep -q 'robustness .* margins on two threads' "$WORK/env2.err" &&
+        grep -q 'report.xlsx .*sheets on 2 threads' "$WORK/env2.err" &&
+        cmp "$WORK/env1/report.xlsx" "$WORK/env2/report.xlsx" &&
         expect_status 64 "$ALLIANCE" run --jobs 0 --inputs x --rules y --out z &&
         stderr_has '--jobs must be 1 to 64'
 }

@@ -128,7 +128,9 @@ report_in_the_way() {
 # limit between the largest output file and the largest part of the
 # workbook, a run either writes the very same workbook or exits 74 and
 # writes nothing; both of the engine's checks (the sheet's rows, then its
-# copy into the zip) are seen to fire.
+# copy into the zip) are seen to fire. The sheets are written by two
+# threads (--jobs 2, engine/report_par.c): each failure is also run on
+# one (--jobs 1), which must fail with the very same message.
 temp_file_limits() {
     report_run monteregie "$WORK/limit-ref" --no-db || return 1
     ref="$WORK/limit-ref/report.xlsx"
@@ -140,7 +142,7 @@ print(max(i.file_size for i in zipfile.ZipFile(sys.argv[1]).infolist()))' "$ref"
     seen_rows=0 seen_copy=0 blocks=$((biggest / 512 + 2))
     while [ "$blocks" -le $((part / 512 + 2)) ]; do
         out="$WORK/limit-$blocks"
-        (trap '' XFSZ; ulimit -f "$blocks"; report_run monteregie "$out" --no-db) \
+        (trap '' XFSZ; ulimit -f "$blocks"; report_run monteregie "$out" --no-db --jobs 2) \
             2>"$WORK/limit.err"
         st=$?
         if [ "$st" -eq 0 ]; then
@@ -149,6 +151,14 @@ print(max(i.file_size for i in zipfile.ZipFile(sys.argv[1]).infolist()))' "$ref"
             [ "$st" -eq 74 ] && test ! -e "$out/report.xlsx" &&
                 test ! -e "$out/decisions.csv" ||
                 { echo "limit $blocks: exit $st"; cat "$WORK/limit.err"; return 1; }
+            rm -rf "$out"
+            (trap '' XFSZ; ulimit -f "$blocks"; report_run monteregie "$out" --no-db --jobs 1) \
+                2>"$WORK/limit-1.err"
+            sed 's/tmp-[0-9]*/tmp-PID/' "$WORK/limit.err" >"$WORK/limit-2.msg"
+            sed 's/tmp-[0-9]*/tmp-PID/' "$WORK/limit-1.err" >"$WORK/limit-1.msg"
+            cmp -s "$WORK/limit-2.msg" "$WORK/limit-1.msg" ||
+                { echo "limit $blocks: one thread says otherwise"; cat "$WORK/limit.err" \
+                    "$WORK/limit-1.err"; return 1; }
             grep -q "sheet '.*' lost data" "$WORK/limit.err" && seen_rows=1
             grep -q "part xl/worksheets/sheet[0-9]*.xml lost data" "$WORK/limit.err" &&
                 seen_copy=1

@@ -65,7 +65,7 @@ static int write_report(fx_program *p, const char *path, int64_t when, diag *d)
 {
     output_data o = {&p->in, &p->cfg, &p->res, &p->plan, &p->env,
                      &p->alloc, &p->sched, NULL, NULL};
-    report_options ro = {REPORT_FR, when, NULL, NULL, NULL};
+    report_options ro = {REPORT_FR, when, NULL, NULL, NULL, 1};
     return report_write(path, &ro, &o, d);
 }
 
@@ -183,6 +183,45 @@ TEST(same_data_and_clock_give_the_same_bytes)
     diag_free(&d);
 }
 
+/* The sheets on two threads (engine/report_par.c): whichever sheets the
+ * second thread takes, the bytes of the one-thread run; and it did take
+ * some (Ouest, Est, Versements and Non retenues may go to either). */
+TEST(two_threads_write_the_one_thread_bytes)
+{
+    fx_program p;
+    diag d;
+    char dir[] = "/tmp/alliance-report-XXXXXX", one[600], two[600];
+    CHECK_INT(ready(&p, &d), 0);
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(one, sizeof one, "%s/one", dir);
+    snprintf(two, sizeof two, "%s/two", dir);
+    output_data o = {&p.in, &p.cfg, &p.res, &p.plan, &p.env,
+                     &p.alloc, &p.sched, NULL, NULL};
+    report_options ro = {REPORT_FR, EPOCH_2026, NULL, NULL, NULL, 1};
+    report_pending ref, pend;
+    CHECK_INT(report_prepare(one, &ro, &o, &ref, &d), 0);
+    CHECK_INT(ref.stats.sheet_threads, 1);
+    ro.jobs = 2;
+    /* the sheets from split on are the second thread's (1: Ouest);
+     * -1: shared out as the threads finish */
+    for (long split = -1; split <= 5; split++) {
+        if (split == 0)
+            continue;
+        report_par_test_split = split;
+        CHECK_INT(report_prepare(two, &ro, &o, &pend, &d), 0);
+        if (split > 0)
+            CHECK_INT(pend.stats.sheet_threads, split < 5 ? 2 : 1);
+        CHECK_INT(sh("cmp %s %s", ref.tmp, pend.tmp), 0);
+        report_discard(&pend);
+    }
+    report_par_test_split = -1;
+    CHECK_STR(diag_text(&d), "");
+    report_discard(&ref);
+    sh("rm -rf %s", dir);
+    fx_free(&p);
+    diag_free(&d);
+}
+
 static unsigned le16(const unsigned char *p)
 {
     return (unsigned)p[0] | (unsigned)p[1] << 8;
@@ -250,7 +289,7 @@ TEST(prepare_then_commit_renames_into_place)
     snprintf(out, sizeof out, "%s/new/sub", dir); /* created on the way */
     output_data o = {&p.in, &p.cfg, &p.res, &p.plan, &p.env, &p.alloc, &p.sched,
                      NULL, NULL};
-    report_options ro = {REPORT_EN, EPOCH_2026, "run-7", NULL, NULL};
+    report_options ro = {REPORT_EN, EPOCH_2026, "run-7", NULL, NULL, 1};
     report_pending pend;
     CHECK_INT(report_prepare(out, &ro, &o, &pend, &d), 0);
     snprintf(path, sizeof path, "%s/report.xlsx", out);
@@ -274,7 +313,7 @@ TEST(discard_leaves_nothing_and_a_folder_in_the_way_is_refused)
     CHECK(mkdtemp(dir) != NULL);
     output_data o = {&p.in, &p.cfg, &p.res, &p.plan, &p.env, &p.alloc, &p.sched,
                      NULL, NULL};
-    report_options ro = {REPORT_FR, EPOCH_2026, NULL, NULL, NULL};
+    report_options ro = {REPORT_FR, EPOCH_2026, NULL, NULL, NULL, 1};
     report_pending pend;
     CHECK_INT(report_prepare(dir, &ro, &o, &pend, &d), 0);
     report_discard(&pend); /* e.g. the CSV files failed */
@@ -309,7 +348,7 @@ TEST(missing_input_files_fail_before_writing)
     output_data o = {&p.in, &p.cfg, &p.res, &p.plan, &p.env, &p.alloc, &p.sched,
                      NULL, NULL};
     report_options ro = {REPORT_FR, EPOCH_2026, NULL, "/nonexistent-alliance",
-                         "/nonexistent-alliance/rules.lua"};
+                         "/nonexistent-alliance/rules.lua", 1};
     CHECK_INT(report_write("/tmp/alliance-never.xlsx", &ro, &o, &d), DIAG_NOINPUT);
     CHECK_CONTAINS(diag_text(&d), "cannot open /nonexistent-alliance/rules.lua");
     CHECK(access("/tmp/alliance-never.xlsx", F_OK) != 0);
@@ -344,6 +383,7 @@ int main(void)
     RUN(sheet_names_follow_excel_rules);
     RUN(sheet_names_in_english);
     RUN(same_data_and_clock_give_the_same_bytes);
+    RUN(two_threads_write_the_one_thread_bytes);
     RUN(workbook_parts_are_deflated_at_the_fastest_level);
     RUN(prepare_then_commit_renames_into_place);
     RUN(discard_leaves_nothing_and_a_folder_in_the_way_is_refused);
