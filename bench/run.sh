@@ -81,7 +81,7 @@ pipeline_run() {
         }
         # "NAME W s (cpu C s)" in the outputs line: W, and C in cpu[NAME]
         function writer(line, key,    m) {
-            if (!match(line, key " [0-9.]+ s \\(cpu [0-9.]+ s\\)")) return -1
+            if (!match(line, key " [0-9.]+ s \\(cpu [0-9.]+ s[,)]")) return -1
             m = substr(line, RSTART + length(key) + 1, RLENGTH - length(key) - 1)
             split(m, f, " ")
             cpu[key] = f[4] + 0

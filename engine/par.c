@@ -43,15 +43,19 @@ static void *par_body(void *arg)
     return NULL;
 }
 
+static void par_reset(par_task *t)
+{
+    diag_init(&t->d);
+    t->rc = 0;
+    t->ran = 0;
+    t->seconds = 0;
+    t->cpu = 0;
+}
+
 int par_run(par_task *tasks, size_t n, int jobs)
 {
-    for (size_t i = 0; i < n; i++) {
-        diag_init(&tasks[i].d);
-        tasks[i].rc = 0;
-        tasks[i].ran = 0;
-        tasks[i].seconds = 0;
-        tasks[i].cpu = 0;
-    }
+    for (size_t i = 0; i < n; i++)
+        par_reset(&tasks[i]);
     if (jobs <= 1 || n <= 1) {
         for (size_t i = 0; i < n; i++) {
             par_body(&tasks[i]);
@@ -78,6 +82,29 @@ int par_run(par_task *tasks, size_t n, int jobs)
         if (tasks[i].rc != 0)
             return tasks[i].rc;
     return 0;
+}
+
+struct par_later {
+    pthread_t th;
+};
+
+par_later *par_start(par_task *t, int jobs)
+{
+    par_reset(t);
+    par_later *h = jobs >= 2 ? malloc(sizeof *h) : NULL;
+    if (h && pthread_create(&h->th, NULL, par_body, t) == 0)
+        return h;
+    free(h);
+    par_body(t); /* no thread: the work still gets done, now */
+    return NULL;
+}
+
+void par_wait(par_later *h)
+{
+    if (!h)
+        return;
+    pthread_join(h->th, NULL);
+    free(h);
 }
 
 int par_first_failure(par_task *tasks, size_t n, diag *d)

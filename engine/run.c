@@ -13,6 +13,7 @@
 
 static void run_state_free(run_state *st)
 {
+    run_store_settle(st);
     store_close(st->db);
     equity_free(&st->equity);
     equity_map_free(&st->territories);
@@ -297,6 +298,8 @@ static int run_steps(run_state *st, const run_options *opt, diag *d)
         log = &quiet;
     }
     int rc = run_load(st, opt, log, d);
+    if (rc == 0)
+        run_store_open_early(st, opt);
     if (rc == 0)
         rc = run_rules(st, log, d);
     if (rc == 0)

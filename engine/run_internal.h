@@ -10,6 +10,7 @@
 #include "equity.h"
 #include "inputs.h"
 #include "output.h"
+#include "par.h"
 #include "plan.h"
 #include "rank.h"
 #include "robust.h"
@@ -39,7 +40,17 @@ typedef struct run_state {
     equity_map territories; /* each application's territory */
     equity_result equity;   /* territorial equity (equity.h) */
     int jobs;               /* threads to use (par_jobs) */
+    const char *early_path; /* the store being opened early, if any */
+    par_task early;         /* its opening (run_store_open_early) */
+    par_later *early_wait;
 } run_state;
+
+/* Opens the run store on the second core while the rules run, when the
+ * run has one and two jobs; run_store_settle waits for it (st->db is
+ * then the store, or NULL when that attempt failed and the store step
+ * is to open it itself, with its own messages). Both run_record.c. */
+void run_store_open_early(run_state *st, const run_options *opt);
+void run_store_settle(run_state *st);
 
 /* The run store's rows and the outputs, written and then renamed and
  * committed in the documented order (run_record.c). */

@@ -129,6 +129,49 @@ static int run_write(run_state *st, const run_options *opt, int64_t store_id,
     return rc;
 }
 
+static int task_open_early(void *arg, diag *d)
+{
+    run_state *st = arg;
+    /* a writer ahead (a large run holding the store) is not waited for
+     * here: run_record then opens the store the usual way, and a locked
+     * output folder still fails at once */
+    int rc = store_open_run(&st->db, st->early_path, st->in.n_apps, 1, d);
+    if (rc == 0)
+        store_set_busy(st->db, 0);
+    return rc;
+}
+
+/* Creating a store (its schema) costs more than a small run's rules: at
+ * 1 000 applications about 7 ms of the 50. */
+void run_store_open_early(run_state *st, const run_options *opt)
+{
+    if (!opt->db_path || opt->dry_run || st->jobs < 2)
+        return;
+    st->early_path = opt->db_path;
+    st->early = (par_task){.fn = task_open_early, .arg = st};
+    st->early_wait = par_start(&st->early, st->jobs);
+}
+
+void run_store_settle(run_state *st)
+{
+    if (!st->early_path)
+        return;
+    par_wait(st->early_wait);
+    par_free(&st->early, 1); /* a failure is the store step's to report */
+    st->early_wait = NULL;
+    st->early_path = NULL;
+}
+
+/* The early opening, said on -v when it is what the run uses. */
+static void run_store_settled(run_state *st, const run_options *opt)
+{
+    int early = st->early_path != NULL;
+    run_store_settle(st);
+    if (early && st->db && opt->stages)
+        runlog_detail(opt->stages, "run store opened while the rules ran "
+                      "(%.3f s)", st->early.seconds);
+}
+
 /* The store step, then the outputs, in this order:
  *   1. the run and all its results are written in an open transaction
  *      (BEGIN IMMEDIATE: waiting for another writer happens here);
@@ -151,7 +194,9 @@ int run_record(run_state *st, const run_options *opt, const output_data *o,
     if (!opt->db_path)
         return opt->out_dir ? run_write(st, opt, 0, o, d) : 0;
     store_run_meta m = run_meta(st, opt);
-    int rc = store_open_run(&st->db, opt->db_path, st->in.n_apps, 0, d);
+    run_store_settled(st, opt);
+    int rc = st->db ? 0 : store_open_run(&st->db, opt->db_path,
+                                          st->in.n_apps, 0, d);
     if (rc == 0)
         rc = store_begin_run_row(st->db, &m, o, &st->order, &st->run_id, d);
     if (rc == 0 && (rc = run_write(st, opt, st->run_id, o, d)) != 0) {
@@ -176,6 +221,7 @@ void run_record_failure(run_state *st, const run_options *opt, int status,
                         diag *d)
 {
     store_run_meta m = run_meta(st, opt);
+    run_store_settled(st, opt);
     char *error = strdup(diag_text(d)); /* d grows if recording fails */
     if (!error)
         return;

@@ -56,7 +56,7 @@ void runlog_stage(runlog *l, const char *stage, const char *fmt, ...)
     double now = runlog_now();
     if (l->f) {
         char head[128];
-        snprintf(head, sizeof head, "%s: %-9s %8.3f s  ", l->who, stage,
+        snprintf(head, sizeof head, "%s: %-10s %8.3f s  ", l->who, stage,
                  now - l->stage_started);
         /* verbose: the peak so far, so a benchmark sees which stage
          * needs the memory */
@@ -92,7 +92,7 @@ void runlog_progress(runlog *l, const char *stage, size_t done, size_t total)
     memset(bar, '#', (size_t)filled);
     memset(bar + filled, '.', (size_t)(RUNLOG_BAR_WIDTH - filled));
     bar[RUNLOG_BAR_WIDTH] = '\0';
-    fprintf(l->f, "\r\033[K%s: %-9s [%s] %zu/%zu", l->who, stage, bar, done, total);
+    fprintf(l->f, "\r\033[K%s: %-10s [%s] %zu/%zu", l->who, stage, bar, done, total);
     fflush(l->f);
 }
 
@@ -133,7 +133,7 @@ void runlog_total(runlog *l)
     }
     double now = runlog_now();
     if (l->f)
-        runlog_total_line(l, "%s: %-9s %8.3f s  cpu %.2f s user + %.2f s "
+        runlog_total_line(l, "%s: %-10s %8.3f s  cpu %.2f s user + %.2f s "
                           "system  peak memory %.1f MiB", l->who, "total",
                           now - l->started, user, sys, peak_mib);
     l->stage_started = now;

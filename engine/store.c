@@ -332,6 +332,12 @@ static int store_open_paged(store **out, const char *path, store_mode mode,
     return 0;
 }
 
+void store_set_busy(store *s, int busy_ms)
+{
+    s->busy_ms = store_busy_ms(busy_ms);
+    sqlite3_busy_timeout(s->db, s->busy_ms);
+}
+
 int store_open(store **out, const char *path, store_mode mode, int busy_ms,
                diag *d)
 {

@@ -44,4 +44,15 @@ int par_first_failure(par_task *tasks, size_t n, diag *d);
 
 void par_free(par_task *tasks, size_t n);
 
+/* A task started now and waited for later, for work that the caller's
+ * next steps do not need (opening the run store while the rules run).
+ * par_start runs t in a thread of its own when jobs >= 2, else (or when
+ * no thread can be started) at once in the caller's thread, and returns
+ * the handle par_wait takes (NULL when t has already run). par_wait
+ * joins the thread and frees the handle; t's fields are the caller's to
+ * read only after it. Either way t->d must be freed with par_free. */
+typedef struct par_later par_later;
+par_later *par_start(par_task *t, int jobs);
+void par_wait(par_later *h);
+
 #endif

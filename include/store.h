@@ -62,6 +62,11 @@ void store_close(store *s);
 int store_open_run(store **out, const char *path, size_t n_apps, int busy_ms,
                    diag *d);
 
+/* The busy timeout from now on (busy_ms as store_open's): a store opened
+ * with a short one, not to wait on another writer ahead of time, gets
+ * the usual one back for its run. */
+void store_set_busy(store *s, int busy_ms);
+
 /* The schema version of the open database (PRAGMA user_version). */
 int store_version(store *s);
 

@@ -224,6 +224,77 @@ busy_is_tempfail() {
     [ "$st" -eq 0 ] && stderr_has 'locked' && test ! -e "$WORK/busy/decisions.csv"
 }
 
+# hold_store DB SQL: a sqlite3 shell on DB that has run SQL and holds
+# what it took until release_store (fd 3, $holder).
+hold_store() {
+    rm -f "$WORK/fifo" && mkfifo "$WORK/fifo" || return 1
+    sqlite3 -batch "$1" <"$WORK/fifo" >/dev/null &
+    holder=$!
+    exec 3>"$WORK/fifo"
+    echo "$2" >&3
+    sleep 1
+}
+release_store() {
+    echo 'COMMIT;' >&3
+    exec 3>&-
+    wait "$holder"
+}
+
+# With two jobs the store is opened while the rules run (said on -v),
+# with one it is not; the store is the same either way (test_jobs.sh).
+store_opened_early() {
+    "$ALLIANCE" run --jobs 2 -v --inputs inputs/monteregie --rules rules/monteregie.lua \
+        --out "$WORK/early2" >/dev/null 2>"$WORK/early2.err" &&
+        grep -q 'run store opened while the rules ran' "$WORK/early2.err" &&
+        "$ALLIANCE" run --jobs 1 -v --inputs inputs/monteregie --rules rules/monteregie.lua \
+            --out "$WORK/early1" >/dev/null 2>"$WORK/early1.err" &&
+        ! grep -q 'opened while' "$WORK/early1.err"
+}
+
+# A writer holding the store while the run starts: the early opening
+# does not wait for it, and the run then waits its usual busy timeout
+# (10 s), not the early opening's 1 ms, so it lands once the writer is
+# done. First a writer in WAL mode, then one in rollback-journal mode
+# holding readers out too (the load, which reads the earlier calls from
+# the store, waits for it then).
+store_waited_for() { # NAME SQL
+    db="$WORK/$1.db"
+    "$ALLIANCE" run --inputs inputs/monteregie --rules rules/monteregie.lua \
+        --out "$WORK/$1-0" --db "$db" --quiet || return 1
+    hold_store "$db" "$2" || return 1
+    "$ALLIANCE" run --jobs 2 -v --inputs inputs/monteregie --rules rules/monteregie.lua \
+        --out "$WORK/$1" --db "$db" >/dev/null 2>"$WORK/$1.err" &
+    run=$!
+    sleep 1
+    release_store
+    wait "$run" || { cat "$WORK/$1.err"; return 1; }
+    test "$(sql "$db" "SELECT count(*) FROM run WHERE status = 'ok'")" = 2 &&
+        test "$(sql "$db" 'PRAGMA journal_mode')" = wal && no_partial_run "$db"
+}
+store_waited_for_wal() {
+    store_waited_for waitwal 'BEGIN IMMEDIATE;' &&
+        grep -q 'opened while the rules ran' "$WORK/waitwal.err"
+}
+store_waited_for_exclusive() {
+    store_waited_for waitexcl 'PRAGMA journal_mode = DELETE; BEGIN EXCLUSIVE;'
+}
+
+# A store that cannot be created fails the early opening too: its
+# message is then the store step's own, once, as with one job.
+store_failure_said_once() {
+    for j in 1 2; do
+        "$ALLIANCE" run --jobs $j --inputs inputs/monteregie --rules rules/monteregie.lua \
+            --out "$WORK/nostore$j" --db "$WORK/afile/x.db" 2>"$WORK/nostore$j.err"
+        test $? = 73 || return 1
+    done
+    # the stage lines (stderr without a terminal) carry timings
+    for j in 1 2; do
+        grep -Ev '^alliance: [a-z]+ +[0-9.]+ s' "$WORK/nostore$j.err" >"$WORK/nostore$j.msg"
+    done
+    test -s "$WORK/nostore1.msg" && cmp "$WORK/nostore1.msg" "$WORK/nostore2.msg" &&
+        test "$(grep -c 'cannot create' "$WORK/nostore2.err")" = 1
+}
+
 sqlite3_reads_it() {
     test "$(sql "$DB" 'PRAGMA integrity_check')" = ok &&
         test -z "$(sql "$DB" 'PRAGMA foreign_key_check')" &&
@@ -321,6 +392,10 @@ check "a failed run is recorded as failed, alone" failed_run_recorded
 check "an output failure leaves the run recorded as failed" output_failure_recorded
 check "a store that cannot be created exits 73, writes nothing" store_cannot_be_created
 check "a store locked beyond the busy timeout exits 75" busy_is_tempfail
+check "two jobs open the store while the rules run" store_opened_early
+check "a writer ahead in WAL mode: the run waits for it and lands" store_waited_for_wal
+check "a writer holding readers out: the run still waits and lands" store_waited_for_exclusive
+check "a store that cannot be created: one message, as with one job" store_failure_said_once
 check "the sqlite3 shell reads the store" sqlite3_reads_it
 check "no partial run in the store" no_partial_run "$DB"
 check "large input generated" $PY tests/e2e/gen_store_inputs.py inputs/monteregie "$WORK/big" "$BIG_APPS"

@@ -87,6 +87,35 @@ TEST(no_failure_is_zero)
     par_free(t, 2);
 }
 
+/* A started task runs in a thread of its own with two jobs, while the
+ * caller goes on; with one job it has run before par_start returns. */
+TEST(started_task_runs_beside_the_caller)
+{
+    probe p = {DIAG_CANTCREAT, 0, 0};
+    par_task t = {.fn = probe_fn, .arg = &p};
+    par_later *h = par_start(&t, 2);
+    CHECK(h != NULL);
+    par_wait(h);
+    CHECK_INT(p.ran, 1);
+    CHECK_INT(t.ran, 1);
+    CHECK_INT(t.rc, DIAG_CANTCREAT);
+    CHECK(!pthread_equal(p.by, pthread_self()));
+    diag d;
+    diag_init(&d);
+    CHECK_INT(par_first_failure(&t, 1, &d), DIAG_CANTCREAT);
+    CHECK_STR(diag_text(&d), "task failed with 73\n");
+    diag_free(&d);
+    par_free(&t, 1);
+
+    probe q = {0, 0, 0};
+    par_task u = {.fn = probe_fn, .arg = &q};
+    CHECK(par_start(&u, 1) == NULL);
+    CHECK_INT(q.ran, 1);
+    CHECK(pthread_equal(q.by, pthread_self()));
+    par_wait(NULL);
+    par_free(&u, 1);
+}
+
 /* --jobs wins, then ALLIANCE_THREADS, then the cores; never above
  * PAR_JOBS_MAX; a malformed variable is ignored. */
 TEST(jobs_from_option_environment_and_cores)
@@ -113,6 +142,7 @@ int main(void)
     RUN(one_job_runs_in_order_and_stops);
     RUN(two_jobs_run_all_and_report_in_task_order);
     RUN(no_failure_is_zero);
+    RUN(started_task_runs_beside_the_caller);
     RUN(jobs_from_option_environment_and_cores);
     return testlib_done("par");
 }
