@@ -1,7 +1,7 @@
 /* csvread_par: csvread_file_halves (see include/csvread.h), a big CSV
  * file parsed by two threads, for the load of a million applications.
  *
- * The file is mapped.  The calling thread reads the header, then a second
+ * The file is read into memory.  The calling thread reads the header, then a second
  * thread finds where the second half starts: the first line end at or
  * after the cut that is outside any quoted field.  Quote parity from a
  * record boundary is exact for what libcsv accepts in strict mode (a quote
@@ -22,13 +22,13 @@
 #include "csvread.h"
 #include "csvread_internal.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -194,7 +194,7 @@ static int between_rows(const reader *r)
     return !r->status && r->n == 0 && r->p.entry_pos == 0 && !r->p.quoted;
 }
 
-static int hash_map(const char *data, size_t len, const char *name,
+static int hash_data(const char *data, size_t len, const char *name,
                     char sha256[HASH_SHA256_HEX], diag *d)
 {
     if (!sha256)
@@ -216,7 +216,7 @@ static int one_thread(reader *r, const char *data, size_t len, size_t from,
 {
     feed_range(r, data, from, len, NULL);
     int rc = csvread_reader_finish(r);
-    return rc ? rc : hash_map(data, len, name, sha256, d);
+    return rc ? rc : hash_data(data, len, name, sha256, d);
 }
 
 /* The second half's reader: the first's delimiter and header names. */
@@ -317,23 +317,69 @@ static size_t rows_guess(const char *data, size_t len, size_t from)
                                                    : (len - from) / ROW_MIN;
 }
 
-/* The file mapped, when it is a regular one big enough to split. */
-static const char *map_file(const char *path, size_t *len)
+/* Bytes of fd from off into buf, up to want: fewer at the end of the
+ * file, -1 on a read error. */
+typedef struct piece {
+    int fd;
+    char *buf;
+    size_t off, want;
+    ssize_t got;
+} piece;
+
+static void *read_piece(void *arg)
+{
+    piece *p = arg;
+    size_t got = 0;
+    while (got < p->want) {
+        ssize_t n = pread(p->fd, p->buf + got, p->want - got,
+                          (off_t)(p->off + got));
+        if (n == 0)
+            break;
+        if (n < 0 && errno != EINTR) {
+            p->got = -1;
+            return NULL;
+        }
+        got += n > 0 ? (size_t)n : 0;
+    }
+    p->got = (ssize_t)got;
+    return NULL;
+}
+
+/* The whole file in memory, when it is a regular one big enough to split,
+ * its two halves read by two threads (the copy and the page faults of
+ * the buffer are then shared, as the parse is). Read, not mapped: a
+ * mapped file cut short by another process while the load reads it ends
+ * the program with SIGBUS; a read just gets fewer bytes, which parse and
+ * hash as the file they are. Any failure leaves the file to
+ * csvread_file_sha256, which says what went wrong. */
+static char *read_file(const char *path, size_t *len)
 {
     struct stat st;
     int fd = open(path, O_RDONLY);
     if (fd < 0)
         return NULL;
-    const char *data = NULL;
+    char *data = NULL;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)
         && (uintmax_t)st.st_size >= csvread_split_min()
-        && (uintmax_t)st.st_size <= SIZE_MAX) {
-        void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
-                       0);
-        if (p != MAP_FAILED) {
-            data = p;
-            *len = (size_t)st.st_size;
-        }
+        && (uintmax_t)st.st_size < SIZE_MAX / 2)
+        data = malloc((size_t)st.st_size);
+    if (data) {
+        size_t size = (size_t)st.st_size, half = size / 2;
+        piece p1 = {fd, data, 0, half, 0};
+        piece p2 = {fd, data + half, half, size - half, 0};
+        pthread_t th;
+        int threaded = pthread_create(&th, NULL, read_piece, &p2) == 0;
+        read_piece(&p1);
+        if (threaded)
+            pthread_join(th, NULL);
+        else
+            read_piece(&p2);
+        if (p1.got < 0 || p2.got < 0) {
+            free(data);
+            data = NULL;
+        } else /* a file cut short: what there is up to the first gap */
+            *len = (size_t)p1.got < half ? (size_t)p1.got
+                                         : half + (size_t)p2.got;
     }
     close(fd);
     return data;
@@ -344,7 +390,7 @@ int csvread_file_halves(const char *path, const char *name,
                         char sha256[HASH_SHA256_HEX], diag *d, int *split)
 {
     size_t len = 0;
-    const char *data = map_file(path, &len);
+    char *data = read_file(path, &len);
     *split = 0;
     if (!data) /* small, not a file, or unreadable: said as usual */
         return csvread_file_sha256(path, name, h->fn, h->ctx, sha256, d);
@@ -361,6 +407,6 @@ int csvread_file_halves(const char *path, const char *name,
         rc = two_halves(&r, data, len, from, h, sha256, d, split);
     else
         rc = one_thread(&r, data, len, from, name, sha256, d);
-    munmap((void *)data, len);
+    free(data);
     return rc;
 }
