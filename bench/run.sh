@@ -101,6 +101,7 @@ pipeline_run() {
             st = writer($0, "run store"); rep = writer($0, "report.xlsx")
             csv = writer($0, "CSV files"); side = ($0 ~ /side by side/)
         }
+        /run store applications [0-9.]+ s \(cpu/ { apps = writer($0, "run store applications") }
         /run store commit/ { commit = $5 }
         /peak memory/ { rss = $(NF - 1); cpu_all = $6 " s user + " $10 " s system" }
         END {
@@ -111,6 +112,8 @@ pipeline_run() {
             row("load", t["load"], p["load"])
             row("rules", t["rules"], p["rules"])
             row("allocate+schedule", t["allocate"] + t["schedule"], p["schedule"])
+            if (apps != "")
+                sub_row("store: applications", apps, "run store applications")
             row("robustness", t["robustness"], p["robustness"])
             if (robust != "-")
                 printf "target %s robustness: under %s s CPU: %.3f s: %s\n", name, robust,

@@ -115,3 +115,15 @@ const char *diag_text(diag *d)
         return d->text && d->len ? d->text : "out of memory while reporting errors\n";
     return d->text ? d->text : "";
 }
+
+int diag_append(diag *to, diag *from)
+{
+    /* one line at a time: diag_add keeps each message whole */
+    const char *text = diag_text(from);
+    while (*text) {
+        size_t len = strcspn(text, "\n");
+        diag_add(to, from->status, "%.*s", (int)len, text);
+        text += len + (text[len] == '\n');
+    }
+    return from->status;
+}

@@ -112,16 +112,8 @@ int par_first_failure(par_task *tasks, size_t n, diag *d)
     for (size_t i = 0; i < n; i++) {
         if (tasks[i].rc == 0)
             continue;
-        /* one line at a time: diag_add keeps each message whole */
-        const char *text = diag_text(&tasks[i].d);
-        int added = 0;
-        while (*text) {
-            size_t len = strcspn(text, "\n");
-            diag_add(d, tasks[i].rc, "%.*s", (int)len, text);
-            added = 1;
-            text += len + (text[len] == '\n');
-        }
-        if (!added)
+        diag_append(d, &tasks[i].d);
+        if (!tasks[i].d.count)
             diag_add(d, tasks[i].rc, "a step failed without a message");
         return tasks[i].rc;
     }

@@ -14,6 +14,7 @@
 static void run_state_free(run_state *st)
 {
     run_store_settle(st);
+    output_unlock(st->lock);
     store_close(st->db);
     equity_free(&st->equity);
     equity_map_free(&st->territories);
@@ -303,21 +304,18 @@ static int run_steps(run_state *st, const run_options *opt, diag *d)
     if (rc == 0)
         rc = run_rules(st, log, d);
     if (rc == 0)
-        rc = run_allocation(st, opt, log, d);
+        rc = run_beside_apps(st, opt, log, run_allocation, d);
     if (rc != 0 || opt->dry_run)
         return rc;
     const rules_config *cfg = rules_config_get(st->rules);
     output_data o = {&st->in, cfg, &st->res, &st->plan, &st->env,
                      &st->alloc, &st->sched,
                      st->equity.n_levels ? &st->equity : NULL, &st->robust};
-    int lock = -1;
-    if (opt->out_dir && (rc = output_lock(opt->out_dir, &lock, d)) != 0) {
-        /* a locked folder's run may hold the store too: do not wait on it */
-        st->store_failed = rc == DIAG_TEMPFAIL;
+    if ((rc = run_lock(st, opt, d)) != 0)
         return rc;
-    }
     rc = run_record(st, opt, &o, d);
-    output_unlock(lock);
+    output_unlock(st->lock);
+    st->lock = -1;
     if (rc == 0)
         runlog_stage(log, "write", "%s%s", opt->out_dir ? opt->out_dir : "",
                      opt->db_path ? ", run store" : "");
@@ -330,6 +328,7 @@ int run_execute(const run_options *opt, diag *d)
     memset(&st, 0, sizeof st);
     st.started_ms = store_now_ms();
     st.jobs = par_jobs(opt->jobs);
+    st.lock = -1;
     int rc = run_steps(&st, opt, d);
     if (rc != 0 && opt->db_path && !st.store_failed && !opt->dry_run)
         run_record_failure(&st, opt, rc, d);

@@ -15,6 +15,7 @@
 #include "rank.h"
 #include "robust.h"
 #include "run.h"
+#include "runlog.h"
 #include "schedule.h"
 #include "split.h"
 #include "store.h"
@@ -43,6 +44,8 @@ typedef struct run_state {
     const char *early_path; /* the store being opened early, if any */
     par_task early;         /* its opening (run_store_open_early) */
     par_later *early_wait;
+    par_task apps;          /* the application rows (run_beside_apps) */
+    int lock;               /* the output folder's lock, -1 for none */
 } run_state;
 
 /* Opens the run store on the second core while the rules run, when the
@@ -51,6 +54,22 @@ typedef struct run_state {
  * is to open it itself, with its own messages). Both run_record.c. */
 void run_store_open_early(run_state *st, const run_options *opt);
 void run_store_settle(run_state *st);
+
+/* The output folder locked (once; nothing to do without one): a second
+ * run on it exits 75 at once. Taken before the run store's transaction
+ * begins, so such a run never waits on the store. run_record.c. */
+int run_lock(run_state *st, const run_options *opt, diag *d);
+
+/* step (the allocation and what follows it up to the outputs) while the
+ * application rows go into the run store on the other core: the store's
+ * transaction is begun first (waiting for another writer there), and a
+ * failure of the rows is reported as the one-job run reports it, where
+ * the rows are written before the step: alone. Without a store (or on a
+ * dry run) just step. run_record.c. */
+typedef int run_step(run_state *st, const run_options *opt, runlog *log,
+                     diag *d);
+int run_beside_apps(run_state *st, const run_options *opt, runlog *log,
+                    run_step *step, diag *d);
 
 /* The run store's rows and the outputs, written and then renamed and
  * committed in the documented order (run_record.c). */

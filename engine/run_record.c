@@ -172,11 +172,97 @@ static void run_store_settled(run_state *st, const run_options *opt)
                       "(%.3f s)", st->early.seconds);
 }
 
+int run_lock(run_state *st, const run_options *opt, diag *d)
+{
+    if (st->lock >= 0 || !opt->out_dir)
+        return 0;
+    int rc = output_lock(opt->out_dir, &st->lock, d);
+    /* a locked folder's run may hold the store too: do not wait on it */
+    st->store_failed = rc == DIAG_TEMPFAIL;
+    return rc;
+}
+
+static int task_apps(void *arg, diag *d)
+{
+    run_state *st = arg;
+    return store_write_apps(st->db, st->run_id, &st->in, d);
+}
+
+/* The store opened (early or now) and its transaction begun, with the
+ * run's id reserved. */
+static int run_store_begin(run_state *st, const run_options *opt, diag *d)
+{
+    run_store_settled(st, opt);
+    int rc = st->db ? 0 : store_open_run(&st->db, opt->db_path,
+                                          st->in.n_apps, 0, d);
+    if (rc == 0)
+        rc = store_begin_apps(st->db, &st->in, &st->run_id, d);
+    return rc;
+}
+
+/* The rows' failure is the store's (store_failed: nothing to record the
+ * run in), and its message alone, as with one job. */
+static int run_apps_failed(run_state *st, diag *d)
+{
+    int rc = par_first_failure(&st->apps, 1, d);
+    st->store_failed = 1;
+    st->run_id = 0;
+    return rc;
+}
+
+int run_beside_apps(run_state *st, const run_options *opt, runlog *log,
+                    run_step *step, diag *d)
+{
+    if (!opt->db_path || opt->dry_run)
+        return step(st, opt, log, d);
+    int rc = run_lock(st, opt, d);
+    if (rc != 0)
+        return rc;
+    if ((rc = run_store_begin(st, opt, d)) != 0) {
+        st->store_failed = 1; /* cannot be created, locked, not a store */
+        st->run_id = 0;
+        return rc;
+    }
+    st->apps = (par_task){.fn = task_apps, .arg = st};
+    par_later *h = par_start(&st->apps, st->jobs);
+    if (!h && st->apps.rc != 0) /* one job: the rows stop the run */
+        rc = run_apps_failed(st, d);
+    else if (!h) /* one job: the rows are done */
+        rc = step(st, opt, log, d);
+    else {
+        diag mine;
+        diag_init(&mine);
+        int step_rc = step(st, opt, log, &mine);
+        par_wait(h);
+        if (st->apps.rc != 0)
+            rc = run_apps_failed(st, d);
+        else {
+            if (mine.count)
+                diag_append(d, &mine);
+            rc = step_rc;
+        }
+        diag_free(&mine);
+    }
+    if (rc == 0 && opt->stages)
+        runlog_detail(opt->stages, "run store applications %.3f s (cpu %.3f s)%s",
+                      st->apps.seconds, st->apps.cpu,
+                      h ? ", beside the allocation" : "");
+    par_free(&st->apps, 1);
+    if (rc != 0 && !st->store_failed) {
+        store_rollback(st->db); /* the failure is then recorded */
+        st->run_id = 0;
+    }
+    return rc;
+}
+
 /* The store step, then the outputs, in this order:
  *   1. the run and all its results are written in an open transaction
  *      (BEGIN IMMEDIATE: waiting for another writer happens here);
  *   2. the outputs are written and renamed into place (run_write);
  *   3. the transaction is committed.
+ * Step 1 begins before the allocation (run_beside_apps): the
+ * application rows, which only the load made, are written while the run
+ * allocates, and a failure from there on rolls them back.
  * The results of step 1 are written while the outputs of step 2 are
  * (run_write's tasks), but nothing is renamed before both are done, so
  * the order of what becomes visible is unchanged.
@@ -194,11 +280,7 @@ int run_record(run_state *st, const run_options *opt, const output_data *o,
     if (!opt->db_path)
         return opt->out_dir ? run_write(st, opt, 0, o, d) : 0;
     store_run_meta m = run_meta(st, opt);
-    run_store_settled(st, opt);
-    int rc = st->db ? 0 : store_open_run(&st->db, opt->db_path,
-                                          st->in.n_apps, 0, d);
-    if (rc == 0)
-        rc = store_begin_run_row(st->db, &m, o, &st->order, &st->run_id, d);
+    int rc = store_begin_run_row(st->db, &m, o, &st->order, &st->run_id, d);
     if (rc == 0 && (rc = run_write(st, opt, st->run_id, o, d)) != 0) {
         if (!st->store_failed)
             store_rollback(st->db);

@@ -123,6 +123,7 @@ int store_begin(store *s, diag *d)
 static void store_end_txn(store *s)
 {
     s->in_txn = 0;
+    s->reserved_id = 0;
     store_journal_end(s);
     if (s->fk_off) {
         diag ignored;

@@ -42,6 +42,7 @@ struct store {
     int fk_off;                       /* foreign keys off until it ends */
     int large;                        /* opened for a large run */
     int journaled;                    /* this transaction: rollback journal */
+    int64_t reserved_id;              /* store_begin_apps: the run's id */
     sqlite3_stmt *stmt[STORE_N_STMTS];
     const store_bulk *bulk;           /* during store_bulk_insert */
 };
@@ -150,6 +151,11 @@ int store_write_equity(store *s, int64_t run, const output_data *o, diag *d);
 
 int store_write_results(store *s, int64_t run, const output_data *o,
                         const rank_order *order, diag *d);
+
+/* The application rows of run `run` (store_results.c), and the page
+ * cache they need, which stays until store_write_results is done. */
+int store_write_app_rows(store *s, int64_t run, const inputs *in, diag *d);
+int store_set_cache_for(store *s, const inputs *in, diag *d);
 
 /* The equal-shares tables of a run that used the method (store_shares.c);
  * 0 and nothing written for any other run. */

@@ -413,7 +413,6 @@ static int write_rows(writer *w)
         const char *sql, *what;
         store_bulk rows;
     } tables[] = {
-        {app_sql, "recording the applications", {o->in->n_apps, app_column, w}},
         {decision_sql, "recording the decisions",
          {o->in->n_apps, decision_column, w}},
         {failure_sql, "recording the failed checks",
@@ -455,6 +454,26 @@ static int set_cache(store *s, int64_t kib, diag *d)
     return store_exec(s, sql, d);
 }
 
+int store_set_cache_for(store *s, const inputs *in, diag *d)
+{
+    return set_cache(s, cache_kib(in), d);
+}
+
+/* Only the inputs: written while the run allocates (run_record.c). */
+int store_write_app_rows(store *s, int64_t run, const inputs *in, diag *d)
+{
+    output_data o = {.in = in};
+    writer w = {.s = s, .o = &o, .run = run, .d = d};
+    w.extra_cap = 256;
+    if (!(w.extra = malloc(w.extra_cap)))
+        return diag_add(d, DIAG_OSERR, "out of memory");
+    store_bulk rows = {in->n_apps, app_column, &w};
+    int rc = store_bulk_insert(s, app_sql, run, &rows,
+                               "recording the applications", d);
+    writer_free(&w);
+    return rc;
+}
+
 int store_write_results(store *s, int64_t run, const output_data *o,
                         const rank_order *order, diag *d)
 {
@@ -464,8 +483,6 @@ int store_write_results(store *s, int64_t run, const output_data *o,
         rc = write_rules(&w);
     if (rc == 0)
         rc = write_grid(&w);
-    if (rc == 0)
-        rc = set_cache(s, cache_kib(o->in), d);
     if (rc == 0)
         rc = write_rows(&w);
     if (rc == 0)

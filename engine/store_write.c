@@ -18,9 +18,9 @@ static const char *const stmt_sql[STORE_N_STMTS] = {
         " error, replay_of, first_year, n_years, threshold, on_overflow,"
         " leftover, extra_names, n_apps, n_eligible, n_ranked, n_granted,"
         " n_funded, n_partial, n_waitlisted, n_below, n_ineligible,"
-        " n_overridden, granted, envelope) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-        " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
-        " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+        " n_overridden, granted, envelope, id) VALUES (?1, ?2, ?3, ?4, ?5,"
+        " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
+        " ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
     [STORE_INS_FILE] =
         "INSERT INTO run_file (run_id, role, name, path, sha256)"
         " VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -190,6 +190,8 @@ static int insert_run(store *s, const store_run_meta *m, const store_paths *p,
     const rules_config *cfg = o ? o->cfg
                                 : m->rules ? rules_config_get(m->rules) : NULL;
     bind_run_head(st, m, p, times, cfg, status, error, &err);
+    if (s->reserved_id > 0) /* else NULL: the next id */
+        store_bind_i64(st, 31, s->reserved_id, &err);
     char *extra = NULL;
     if (o) {
         if (!(extra = join_extra(o->in->extra_names, o->in->n_extra)))
@@ -232,8 +234,9 @@ static int begin_with_row(store *s, const store_run_meta *m, int status,
     int rc = store_hash_run(&h, m, o ? o->in : NULL, status == 0, d);
     if (rc != 0)
         return rc;
+    int begun = o && s->in_txn && s->reserved_id > 0; /* store_begin_apps */
     if ((rc = paths_resolve(&p, m, d)) == 0 &&
-        (rc = o ? store_begin_unchecked(s, d) : store_begin(s, d)) == 0 &&
+        (rc = begun ? 0 : o ? store_begin_unchecked(s, d) : store_begin(s, d)) == 0 &&
         (rc = insert_run(s, m, &p, status, error, o, order, id, d)) == 0)
         rc = insert_files(s, *id, &h, d);
     if (rc != 0)
@@ -251,6 +254,45 @@ int store_begin_run_row(store *s, const store_run_meta *m,
     int rc = begin_with_row(s, m, 0, NULL, o, order, id, d);
     if (rc != 0)
         *id = 0;
+    return rc;
+}
+
+/* The id the next run row gets: AUTOINCREMENT's, the larger of the
+ * last one given out and the largest there. */
+static int reserve_run_id(store *s, int64_t *id, diag *d)
+{
+    static const char sql[] =
+        "SELECT max(coalesce((SELECT seq FROM sqlite_sequence"
+        " WHERE name = 'run'), 0), coalesce((SELECT max(id) FROM run), 0)) + 1";
+    sqlite3_stmt *st = NULL;
+    int err = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (err == SQLITE_OK && (err = sqlite3_step(st)) == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        err = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return err == SQLITE_OK ? 0 : store_fail(s, d, err, "reserving the run's id");
+}
+
+int store_begin_apps(store *s, const inputs *in, int64_t *id, diag *d)
+{
+    *id = 0;
+    int rc = store_begin_unchecked(s, d);
+    if (rc == 0 && (rc = reserve_run_id(s, id, d)) == 0)
+        rc = store_set_cache_for(s, in, d);
+    if (rc != 0) {
+        store_rollback(s);
+        *id = 0;
+    }
+    s->reserved_id = *id;
+    return rc;
+}
+
+int store_write_apps(store *s, int64_t id, const inputs *in, diag *d)
+{
+    int rc = store_write_app_rows(s, id, in, d);
+    if (rc != 0)
+        store_rollback(s);
     return rc;
 }
 
@@ -273,7 +315,11 @@ int store_write_run_rows(store *s, int64_t id, const store_run_meta *m,
 int store_begin_run(store *s, const store_run_meta *m, const output_data *o,
                     const rank_order *order, int64_t *id, diag *d)
 {
-    int rc = store_begin_run_row(s, m, o, order, id, d);
+    int rc = store_begin_apps(s, o->in, id, d);
+    if (rc == 0)
+        rc = store_write_apps(s, *id, o->in, d);
+    if (rc == 0)
+        rc = store_begin_run_row(s, m, o, order, id, d);
     if (rc == 0 && (rc = store_write_run_rows(s, *id, m, o, order, d)) != 0)
         *id = 0;
     return rc;

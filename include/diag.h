@@ -50,4 +50,9 @@ int diag_at(diag *d, int status, const char *file, long line, long col,
  * Never NULL. The returned string lives until the next diag call. */
 const char *diag_text(diag *d);
 
+/* from's messages (diag_text's lines) added to to, with from's status;
+ * returns that status. For work done with a diag of its own, in another
+ * thread or to be reported only if something else did not fail. */
+int diag_append(diag *to, diag *from);
+
 #endif

@@ -105,10 +105,17 @@ typedef struct store_run_meta {
  * *id is the new run's id. */
 int store_begin_run(store *s, const store_run_meta *m, const output_data *o,
                     const rank_order *order, int64_t *id, diag *d);
-/* store_begin_run in two steps, so the results can be written while
- * other threads write the outputs that show the run's id: the run row
- * (transaction begun, *id set), then every result. The connection is
- * used by one thread at a time. On failure each rolls back. */
+/* store_begin_run in four steps, so the rows can be written while the
+ * run goes on: store_begin_apps begins the write transaction (waiting
+ * here for another writer) and sets *id to the id the run will have;
+ * store_write_apps writes the applications as loaded (which the
+ * allocation does not change, so while it runs); store_begin_run_row
+ * writes the run row with that id; store_write_run_rows every other
+ * result (while other threads write the outputs that show the id). The
+ * connection is used by one thread at a time. On failure each rolls
+ * back. */
+int store_begin_apps(store *s, const inputs *in, int64_t *id, diag *d);
+int store_write_apps(store *s, int64_t id, const inputs *in, diag *d);
 int store_begin_run_row(store *s, const store_run_meta *m,
                         const output_data *o, const rank_order *order,
                         int64_t *id, diag *d);

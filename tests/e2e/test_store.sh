@@ -295,6 +295,51 @@ store_failure_said_once() {
         test "$(grep -c 'cannot create' "$WORK/nostore2.err")" = 1
 }
 
+# The application rows go into the store while the run allocates: an
+# allocation that fails rolls them back, and the run is recorded failed,
+# alone, under the id it would have had, with the one-job message; the
+# next run gets the next id.
+allocation_failure_rolled_back() {
+    printf 'return { allocate = function() error("no money today") end }\n' >"$WORK/noalloc.lua"
+    db="$WORK/allocfail.db"
+    for j in 1 2; do
+        expect_status 65 "$ALLIANCE" run --jobs $j --inputs "$WORK/plain" \
+            --rules "$WORK/noalloc.lua" --out "$WORK/allocfail$j" --db "$db" &&
+            stderr_has "recorded as failed run $j" || return 1
+        grep -Ev '^alliance: [a-z]+ +[0-9.]+ s' "$WORK/last.err" >"$WORK/allocfail$j.msg"
+    done
+    test "$(grep -c 'no money today' "$WORK/allocfail1.msg")" = 1 &&
+        sed 's/failed run 1/failed run N/' "$WORK/allocfail1.msg" >"$WORK/allocfail1.n" &&
+        sed 's/failed run 2/failed run N/' "$WORK/allocfail2.msg" >"$WORK/allocfail2.n" &&
+        cmp "$WORK/allocfail1.n" "$WORK/allocfail2.n" &&
+        test "$(sql "$db" "SELECT group_concat(id || status, ' ') FROM run")" = "1failed 2failed" &&
+        test "$(sql "$db" 'SELECT count(*) FROM application')" = 0 &&
+        "$ALLIANCE" run --quiet --inputs "$WORK/plain" --rules rules/monteregie.lua \
+            --out "$WORK/allocok" --db "$db" &&
+        test "$(sql "$db" "SELECT run_id, count(*) FROM application GROUP BY run_id")" = "3|150" &&
+        test "$(sql "$db" "SELECT seq FROM sqlite_sequence WHERE name = 'run'")" = 3 &&
+        no_partial_run "$db"
+}
+
+# The application rows fail (a file size limit, with the allocation
+# going on beside them on two jobs): the store's message alone, as with
+# one job, exit 74, no run and no outputs.
+app_rows_failure_said_once() {
+    for j in 1 2; do
+        rm -rf "$WORK/fsz$j"
+        (trap '' XFSZ; ulimit -f 4096; exec "$ALLIANCE" run --jobs $j --inputs "$WORK/big" \
+            --rules rules/monteregie.lua --out "$WORK/fsz$j") >/dev/null 2>"$WORK/fsz$j.err"
+        test $? = 74 || { cat "$WORK/fsz$j.err"; return 1; }
+        grep -Ev '^alliance: [a-z]+ +[0-9.]+ s' "$WORK/fsz$j.err" |
+            sed "s|$WORK/fsz$j|OUT|" >"$WORK/fsz$j.msg"
+        test "$(sql "$WORK/fsz$j/alliance.db" 'SELECT count(*) FROM run')" = 0 &&
+            test "$(sql "$WORK/fsz$j/alliance.db" 'PRAGMA integrity_check')" = ok &&
+            test ! -e "$WORK/fsz$j/decisions.csv" || return 1
+    done
+    grep -q 'recording the applications: .*File too large' "$WORK/fsz1.msg" &&
+        test "$(wc -l <"$WORK/fsz1.msg")" = 2 && cmp "$WORK/fsz1.msg" "$WORK/fsz2.msg"
+}
+
 sqlite3_reads_it() {
     test "$(sql "$DB" 'PRAGMA integrity_check')" = ok &&
         test -z "$(sql "$DB" 'PRAGMA foreign_key_check')" &&
@@ -396,9 +441,11 @@ check "two jobs open the store while the rules run" store_opened_early
 check "a writer ahead in WAL mode: the run waits for it and lands" store_waited_for_wal
 check "a writer holding readers out: the run still waits and lands" store_waited_for_exclusive
 check "a store that cannot be created: one message, as with one job" store_failure_said_once
+check "an allocation failure rolls the application rows back" allocation_failure_rolled_back
 check "the sqlite3 shell reads the store" sqlite3_reads_it
 check "no partial run in the store" no_partial_run "$DB"
 check "large input generated" $PY tests/e2e/gen_store_inputs.py inputs/monteregie "$WORK/big" "$BIG_APPS"
+check "application rows that fail: one message, as with one job" app_rows_failure_said_once
 check "SIGKILL at $KILLS random points leaves no partial run" killed_runs_leave_no_partial_run
 check "a large run leaves the store in WAL mode, no journal" large_run_back_in_wal_mode
 check "two concurrent runs on one store both land" concurrent_runs_both_land
