@@ -2,6 +2,8 @@
 #   make demo     dependencies, build, run the Montérégie example
 #   make test     dependencies, build, run every test
 #   make asan     the tests under AddressSanitizer + UBSan
+#   make tsan     the tests that run the engine on two threads, under
+#                 ThreadSanitizer (gcc's): a data race fails them
 #   make fuzz     the libFuzzer harnesses of tests/fuzz/ (clang)
 #   make bench    time the pipeline's stages on generated data (bench/)
 #   make install  PREFIX=/usr/local
@@ -30,7 +32,8 @@ TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/bench_*.c))
 
-.PHONY: all deps deps-test demo test check asan bench install clean FORCE
+.PHONY: all deps deps-test deps-tsan demo test check asan tsan bench install \
+        clean FORCE
 
 all: alliance
 
@@ -102,6 +105,9 @@ deps:
 deps-test:
 	@tools/deps.sh test
 
+deps-tsan:
+	@tools/deps.sh tsan
+
 demo: deps
 	@$(MAKE) --no-print-directory alliance
 	./alliance run --inputs inputs/monteregie --rules rules/monteregie.lua \
@@ -110,13 +116,36 @@ demo: deps
 test: deps-test
 	@$(MAKE) --no-print-directory check
 
+# SUITES: only these (tests/run.sh), else every suite.
 check: $(BUILD)/alliance $(TEST_BINS)
-	@ALLIANCE_SANITIZED=$(SANITIZED) tests/run.sh $(BUILD)
+	@ALLIANCE_SANITIZED=$(SANITIZED) tests/run.sh $(BUILD) $(SUITES)
 
 asan: deps-test
 	@$(MAKE) --no-print-directory check BUILD=build/asan SANITIZED=1 \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    LDFLAGS="-fsanitize=address,undefined"
+
+# ThreadSanitizer on the unit tests of the two-thread code (par.c, the
+# split CSV load, the margins, the sheets) and on every end-to-end script:
+# alliance uses both cores by default, and test_jobs.sh compares one
+# thread with two on inputs past every two-thread threshold. A race makes
+# the process exit 66 (its suite fails); every report is also kept in
+# build/tsan/reports (for processes whose status a test ignores, as the
+# SIGKILLed runs) and printed, and any report fails the target.
+TSAN_SUITES := test_par test_csvread_par test_inputs_par test_report test_robust \
+               $(notdir $(wildcard tests/e2e/test_*.sh))
+TSAN_LOG    := build/tsan/reports
+tsan: deps-tsan
+	@rm -rf $(TSAN_LOG) && mkdir -p $(TSAN_LOG)
+	@TSAN_OPTIONS="halt_on_error=1 exitcode=66 log_path=$(CURDIR)/$(TSAN_LOG)/tsan" \
+	    $(MAKE) --no-print-directory check BUILD=build/tsan SANITIZED=1 \
+	    SUITES="$(TSAN_SUITES)" CFLAGS="-O1 -g -fsanitize=thread" \
+	    LDFLAGS="-fsanitize=thread"; rc=$$?; n=0; \
+	for f in $(TSAN_LOG)/tsan.*; do \
+	    [ -f "$$f" ] || continue; echo "== $$f"; cat "$$f"; n=$$((n + 1)); \
+	done; \
+	[ "$$n" -eq 0 ] || { echo "make tsan: $$n ThreadSanitizer report(s) above"; rc=1; }; \
+	exit $$rc
 
 install: $(BUILD)/alliance
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/alliance/rules/lib \

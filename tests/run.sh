@@ -1,16 +1,27 @@
 #!/bin/sh
 # Runs every unit-test executable and every end-to-end script, then prints
 # the grand total as "N passed, N failed". Each suite ends with a line
-# "# suite: N passed, N failed".
-# usage: tests/run.sh BUILD_DIR
+# "# suite: N passed, N failed". With SUITE names (a unit test's, as
+# test_par, or an end-to-end script's, as test_jobs.sh), only those run
+# (make tsan).
+# usage: tests/run.sh BUILD_DIR [SUITE...]
 set -u
 build=${1:-build}
+[ $# -gt 0 ] && shift
+only=" $* "
 top=$(cd "$(dirname "$0")/.." && pwd)
 passed=0
 failed=0
 broken=""
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+
+# wanted NAME: no SUITE was named, or NAME was
+wanted() {
+    [ "$only" = "  " ] && return 0
+    case "$only" in *" $1 "*) return 0 ;; esac
+    return 1
+}
 
 run_suite() {
     name=$1
@@ -39,11 +50,22 @@ run_suite() {
 
 for t in "$build"/tests/test_*; do
     [ -x "$t" ] || continue
+    wanted "$(basename "$t")" || continue
     run_suite "$(basename "$t")" "$t"
 done
 for t in "$top"/tests/e2e/test_*.sh; do
     [ -f "$t" ] || continue
+    wanted "$(basename "$t")" || continue
     run_suite "$(basename "$t")" env ALLIANCE="$build/alliance" TOP="$top" sh "$t"
+done
+
+# a SUITE named that is not there is a failure, not a silent skip
+for name in $only; do
+    [ -x "$build/tests/$name" ] || [ -f "$top/tests/e2e/$name" ] || {
+        echo "FAIL $name: no such suite"
+        failed=$((failed + 1))
+        broken="$broken $name"
+    }
 done
 
 [ -z "$broken" ] || echo "failing suites:$broken"

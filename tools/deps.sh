@@ -1,11 +1,14 @@
 #!/bin/sh
 # Checks the Debian packages alliance needs; installs the missing ones when
 # run as root (apt-get), otherwise prints the exact command and fails.
-# usage: tools/deps.sh [build|test|bench]
+# usage: tools/deps.sh [build|test|tsan|bench]
 set -u
 need="pkg-config liblua5.4-dev libsqlite3-dev libcsv-dev libxlsxwriter-dev libssl-dev"
-if [ "${1:-build}" = test ]; then
+if [ "${1:-build}" = test ] || [ "${1:-build}" = tsan ]; then
     need="$need python3-openpyxl sqlite3 valgrind"
+fi
+if [ "${1:-build}" = tsan ]; then # gcc's ThreadSanitizer runtime (make tsan)
+    need="$need libtsan2"
 fi
 if [ "${1:-build}" = bench ]; then # the pandas peer of make bench
     need="$need python3-pandas python3-xlsxwriter"
