@@ -69,6 +69,12 @@ static inline int64_t alloc_org_used(const alloc_ctx *c, size_t app)
 /* The greedy method's decision for one candidate (allocate.c). */
 int alloc_choose(alloc_ctx *c, size_t sub, const int64_t *got,
                  int64_t org_used, size_t app, alloc_choice *ch);
+/* The same, given what the whole request draws per fiscal year (drawn,
+ * alloc_need's for the request, or NULL): a target that is the request
+ * is tested on it instead of drawing it again. */
+int alloc_choose_drawn(alloc_ctx *c, size_t sub, const int64_t *got,
+                       int64_t org_used, size_t app, const int64_t *drawn,
+                       alloc_choice *ch);
 
 /* Applies overrides.csv before the greedy pass. */
 int alloc_overrides(alloc_ctx *c, diag *d);

@@ -134,15 +134,21 @@ void alloc_grant(alloc_ctx *c, size_t row, size_t app, int64_t g,
  * organisation's (org_used): on success c->need holds what the grant
  * draws per year. Returns 1 when on_overflow = stop ends the sub-region,
  * 0 to go on, -1 on invalid weights. */
-int alloc_choose(alloc_ctx *c, size_t sub, const int64_t *got,
-                 int64_t org_used, size_t app, alloc_choice *ch)
+int alloc_choose_drawn(alloc_ctx *c, size_t sub, const int64_t *got,
+                       int64_t org_used, size_t app, const int64_t *drawn,
+                       alloc_choice *ch)
 {
     int64_t requested = c->in->apps[app].requested;
     int64_t target = alloc_target(c, app, org_used);
     *ch = (alloc_choice){0, DECISION_WAITLISTED, -1, 0, target, 0};
     if (target <= 0)
         return 0; /* the organisation's cap is used up */
-    int fits = alloc_fits_got(c, sub, got, app, target);
+    int fits;
+    if (drawn && target == requested) {
+        memcpy(c->need, drawn, c->n_years * sizeof *c->need);
+        fits = alloc_fits_need(c, sub, got, c->need);
+    } else
+        fits = alloc_fits_got(c, sub, got, app, target);
     if (fits < 0)
         return -1;
     if (fits) {
@@ -166,6 +172,12 @@ int alloc_choose(alloc_ctx *c, size_t sub, const int64_t *got,
                                  target, ch->lowest};
     }
     return 0;
+}
+
+int alloc_choose(alloc_ctx *c, size_t sub, const int64_t *got,
+                 int64_t org_used, size_t app, alloc_choice *ch)
+{
+    return alloc_choose_drawn(c, sub, got, org_used, app, NULL, ch);
 }
 
 /* Decides one candidate in the result; returns as alloc_choose. */

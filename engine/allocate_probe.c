@@ -54,16 +54,24 @@ void alloc_probe_close(alloc_probe *p)
     free(p);
 }
 
-int alloc_probe_choose(alloc_probe *p, size_t sub, const int64_t *got,
-                       int64_t org_used, size_t app, alloc_choice *ch,
-                       int64_t *need)
+/* alloc_choose's decision, and what it draws into need. */
+static int probe_choose(alloc_probe *p, size_t sub, const int64_t *got,
+                        int64_t org_used, size_t app, const int64_t *drawn,
+                        alloc_choice *ch, int64_t *need)
 {
-    int r = alloc_choose(&p->c, sub, got, org_used, app, ch);
+    int r = alloc_choose_drawn(&p->c, sub, got, org_used, app, drawn, ch);
     if (r >= 0 && ch->grant > 0)
         memcpy(need, p->c.need, p->c.n_years * sizeof *need);
     else
         memset(need, 0, p->c.n_years * sizeof *need);
     return r;
+}
+
+int alloc_probe_choose(alloc_probe *p, size_t sub, const int64_t *got,
+                       int64_t org_used, size_t app, alloc_choice *ch,
+                       int64_t *need)
+{
+    return probe_choose(p, sub, got, org_used, app, NULL, ch, need);
 }
 
 int alloc_probe_ask(alloc_probe *p, size_t app, alloc_ask *a, int64_t *draw)
@@ -73,30 +81,12 @@ int alloc_probe_ask(alloc_probe *p, size_t app, alloc_ask *a, int64_t *draw)
     return alloc_probe_need(p, app, a->requested, draw);
 }
 
-int alloc_probe_choose_asked(alloc_probe *p, size_t sub, const int64_t *got,
-                             int64_t org_used, size_t app, const alloc_ask *a,
+int alloc_probe_choose_drawn(alloc_probe *p, size_t sub, const int64_t *got,
+                             int64_t org_used, size_t app,
                              const int64_t *draw, alloc_choice *ch,
                              int64_t *need)
 {
-    alloc_ctx *c = &p->c;
-    int64_t requested = a->requested;
-    /* alloc_choose's path when the target is the request and no partial
-       grant is searched: one fit test of the request's draw. The target
-       depends on org_used only with max_per_organisation. */
-    int64_t target = c->cfg->max_per_org ? alloc_target(c, app, org_used)
-                                         : a->target;
-    if (requested <= 0 || target != requested ||
-        c->cfg->on_overflow == RULES_OVERFLOW_PARTIAL)
-        return alloc_probe_choose(p, sub, got, org_used, app, ch, need);
-    memcpy(c->need, draw, c->n_years * sizeof *c->need); /* as drawn */
-    if (alloc_fits_need(c, sub, got, draw)) {
-        *ch = (alloc_choice){requested, DECISION_FUNDED, -1, 1, requested, 0};
-        memcpy(need, draw, c->n_years * sizeof *need);
-        return 0;
-    }
-    *ch = (alloc_choice){0, DECISION_WAITLISTED, c->short_year, 0, requested, 0};
-    memset(need, 0, c->n_years * sizeof *need);
-    return c->cfg->on_overflow == RULES_OVERFLOW_STOP;
+    return probe_choose(p, sub, got, org_used, app, draw, ch, need);
 }
 
 int alloc_probe_need(alloc_probe *p, size_t app, int64_t grant,

@@ -205,8 +205,8 @@ static int rb_replay(rb_sub *b, diag *d)
         int r = 0;
         if (b->stop_at == b->n)
             r = k < b->ask_bad
-                    ? alloc_probe_choose_asked(probe, b->sub, &b->got[k * ny],
-                                               b->org_now[o], app, &b->at[k].ask,
+                    ? alloc_probe_choose_drawn(probe, b->sub, &b->got[k * ny],
+                                               b->org_now[o], app,
                                                &b->ask[k * ny], &ch,
                                                &b->need[k * ny])
                     : alloc_probe_choose(probe, b->sub, &b->got[k * ny],

@@ -221,7 +221,7 @@ int alloc_probe_choose(alloc_probe *p, size_t sub, const int64_t *got,
                        int64_t *need);
 
 /* What deciding app takes whatever the state, read ahead of a pass that
- * decides candidates one after the other (alloc_probe_choose_asked). */
+ * decides candidates one after the other (alloc_probe_choose_drawn). */
 typedef struct alloc_ask {
     int64_t requested;
     int64_t target;   /* alloc_probe_target with org_used 0: the target
@@ -232,10 +232,11 @@ typedef struct alloc_ask {
  * 0, or -1 on invalid weights. */
 int alloc_probe_ask(alloc_probe *p, size_t app, alloc_ask *a, int64_t *draw);
 
-/* alloc_probe_choose, given alloc_probe_ask's a and draw for app: the
- * request's fit is tested on draw instead of drawing it again. */
-int alloc_probe_choose_asked(alloc_probe *p, size_t sub, const int64_t *got,
-                             int64_t org_used, size_t app, const alloc_ask *a,
+/* alloc_probe_choose, given alloc_probe_ask's draw for app: a target
+ * that is the request is tested on draw instead of drawing it again
+ * (the same decision: alloc_choose's own path). */
+int alloc_probe_choose_drawn(alloc_probe *p, size_t sub, const int64_t *got,
+                             int64_t org_used, size_t app,
                              const int64_t *draw, alloc_choice *ch,
                              int64_t *need);
 
