@@ -168,6 +168,7 @@ int inputs_apps_read(loader *L, const char *path, char hex[HASH_SHA256_HEX])
     int rc = csvread_file_halves(path, file, &halves, hex, L->d, &split);
     if (split && half_merge(L, &h) != 0 && rc == 0)
         rc = DIAG_OSERR;
+    L->in->apps_halves = split && rc == 0;
     half_free(&h);
     return rc;
 }

@@ -235,8 +235,10 @@ static int evaluate_two(struct rules *r, struct rules *r2, const inputs *in,
     if (st == DIAG_OK &&
         (merge_failures(out, &b, mid) != 0 || merge_dues(out, &b, mid) != 0))
         st = diag_add(d, DIAG_OSERR, "out of memory");
-    if (st == DIAG_OK)
+    if (st == DIAG_OK) {
         rules_pool_take(out->pool, b.pool);
+        out->states = redo ? 1 : 2;
+    }
     part_free(&b);
     if (st != DIAG_OK)
         rules_results_free(out);
@@ -246,11 +248,14 @@ static int evaluate_two(struct rules *r, struct rules *r2, const inputs *in,
 int rules_evaluate_jobs(rules *r, const inputs *in, int jobs,
                         rules_results *out, diag *d)
 {
-    if (jobs < 2 || in->n_apps <= RULES_PAR_MIN)
-        return rules_evaluate(r, in, out, d);
-    struct rules *r2 = open_sibling(r);
-    if (!r2)
-        return rules_evaluate(r, in, out, d);
+    struct rules *r2 = jobs < 2 || in->n_apps <= RULES_PAR_MIN
+                           ? NULL : open_sibling(r);
+    if (!r2) {
+        int st = rules_evaluate(r, in, out, d);
+        if (st == DIAG_OK)
+            out->states = 1;
+        return st;
+    }
     int st = evaluate_two(r, r2, in, out, d);
     rules_close(r2);
     return st;

@@ -133,10 +133,11 @@ static int run_load(run_state *st, const run_options *opt, runlog *log,
                          &st->territories, d);
     if (rc == 0)
         runlog_stage(log, "load", "%zu application%s, %zu sub-region%s, "
-                     "%zu fiscal year%s", st->in.n_apps,
+                     "%zu fiscal year%s%s", st->in.n_apps,
                      st->in.n_apps == 1 ? "" : "s", st->in.n_split,
                      st->in.n_split == 1 ? "" : "s", st->in.n_years,
-                     st->in.n_years == 1 ? "" : "s");
+                     st->in.n_years == 1 ? "" : "s",
+                     st->in.apps_halves ? ", read in two halves" : "");
     return rc;
 }
 
@@ -150,7 +151,8 @@ static int run_rules(run_state *st, runlog *log, diag *d)
     size_t eligible = 0;
     for (size_t a = 0; a < st->in.n_apps; a++)
         eligible += st->res.eligible[a];
-    runlog_stage(log, "rules", "%zu eligible", eligible);
+    runlog_stage(log, "rules", "%zu eligible%s", eligible,
+                 st->res.states == 2 ? ", two Lua states" : "");
     return 0;
 }
 

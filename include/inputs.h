@@ -166,6 +166,8 @@ typedef struct inputs {
     territory_row *territories;    /* territories.csv, in file order */
     size_t n_territories;
     int has_territories;           /* territories.csv was read */
+    int apps_halves;               /* applications.csv parsed in two
+                                      halves on two threads (inputs_par) */
 } inputs;
 
 /* Loads dir/applications.csv, dir/envelopes.csv and dir/split.csv, and

@@ -163,6 +163,8 @@ typedef struct rules_results {
                                  function): rules_due.label indexes it */
     size_t n_labels;
     size_t n_errors;          /* rule errors (rules_evaluate_all only) */
+    int states;               /* Lua states that evaluated (1 or 2;
+                                 rules_evaluate_jobs) */
     struct rules_pool *pool;  /* owns the reason and label strings */
 } rules_results;
 

@@ -166,9 +166,32 @@ threads_env() {
         stderr_has '--jobs must be 1 to 64'
 }
 
+# Every two-thread path is taken on the generated program with two jobs,
+# and none with one (-v says which): so the suites that compare the two,
+# and make tsan which runs them, keep covering each path.
+TWO_THREAD_LINES='read in two halves
+two Lua states
+margins on two threads
+run store opened while the rules ran
+beside the allocation
+sheets on 2 threads
+side by side'
+paths_taken() {
+    for j in 1 2; do
+        rm -rf "$WORK/paths$j"
+        "$ALLIANCE" run --jobs $j -v --inputs "$WORK/apps" --rules rules/monteregie.lua \
+            --lib rules/lib --out "$WORK/paths$j" >/dev/null 2>"$WORK/paths$j.err" || return 1
+    done
+    echo "$TWO_THREAD_LINES" | while IFS= read -r line; do
+        grep -qF "$line" "$WORK/paths2.err" || { echo "two jobs: no '$line'"; exit 1; }
+        ! grep -qF "$line" "$WORK/paths1.err" || { echo "one job: '$line'"; exit 1; }
+    done
+}
+
 check "demo: one core and two give the same outputs and run store" demo_same
 check "a generated program of $N applications" generated
 check "generated: one core and two (two Lua states) agree" generated_same
+check "generated, two jobs: every two-thread path taken; one job: none" paths_taken
 check "a schedule function's labels merge as one state numbers them" schedule_fn_same
 check "math.random in a criterion: still the one-state results" random_same
 check "a rule error in the second half: the same message" rule_error_same err2 BEN-0009001 BEN-0011000
