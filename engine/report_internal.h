@@ -1,7 +1,8 @@
 /* report_internal: what engine/report*.c share; not a public contract.
  *
  * report.c           public API: clock, temporary file and rename, workbook
- * report_cells.c     cell writers, formats, column widths, page setup
+ * report_cells.c     cell writers, formats, column widths
+ * report_sheet.c     a sheet opened (page setup, row buffer) and closed
  * report_labels.c    French and English labels, sheet names
  * report_summary.c   Sommaire (tables and charts)
  * report_ranking.c   one sheet per sub-region
@@ -116,7 +117,7 @@ typedef struct report_ctx {
     int bad_errno;           /* why, when known */
     int oom;                 /* an allocation of ours failed */
     char *reasons;           /* OUTPUT_REASONS_MAX bytes of scratch */
-    /* buffers of the sheets' temporary files (report_cells.c) */
+    /* buffers of the sheets' temporary files (report_sheet.c) */
     struct report_stream_buf *stream_bufs;
     /* Applications in sheet order: by sub-region, then those on the
      * sub-region's sheet by rank, then below threshold by score, then
@@ -159,6 +160,8 @@ void report_clean_text(const char *s, char *out, size_t max, int hf);
 
 /* report_cells.c */
 int report_formats_init(report_ctx *c);
+
+/* report_sheet.c */
 /* closed: workbook_close succeeded (libxlsxwriter closed every sheet's
  * temporary file). */
 void report_stream_bufs_free(report_ctx *c, int closed);
@@ -169,6 +172,9 @@ void report_stream_bufs_adopt(report_ctx *to, report_ctx *from);
 int report_sheet_open(report_sheet *s, report_ctx *c, const char *name,
                       lxw_col_t n_cols);
 int report_sheet_close(report_sheet *s, long header_row);
+
+/* report_cells.c: the cells */
+#define REPORT_DEFAULT_CAP 60.0 /* a column's width cap, in characters */
 void report_set_cap(report_sheet *s, lxw_col_t col, double cap);
 void rx_text(report_sheet *s, lxw_row_t r, lxw_col_t col, const char *text,
              lxw_format *f);
