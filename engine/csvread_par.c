@@ -1,13 +1,14 @@
 /* csvread_par: csvread_file_halves (see include/csvread.h), a big CSV
  * file parsed by two threads, for the load of a million applications.
  *
- * The file is read into memory.  The calling thread reads the header, then a second
- * thread finds where the second half starts: the first line end at or
- * after the cut that is outside any quoted field.  Quote parity from a
- * record boundary is exact for what libcsv accepts in strict mode (a quote
- * opens a field, closes it, or is doubled inside it; anything else is an
- * error), and the header's end is such a boundary.  The same scan counts
- * the lines before the second half, so its line numbers are the file's.
+ * The file is read into memory.  The calling thread reads the header,
+ * then a second thread finds where the second half starts: the first line
+ * end at or after the cut that is outside any quoted field.  Quote parity
+ * from a record boundary is exact for what libcsv accepts in strict mode
+ * (a quote opens a field, closes it, or is doubled inside it; anything
+ * else is an error), and the header's end is such a boundary.  The same
+ * scan counts the lines before the second half, so its line numbers are
+ * the file's.
  * The second thread then hashes the whole file (SHA-256 is sequential:
  * one pass, while the first thread parses) and parses its half.
  *

@@ -178,7 +178,8 @@ int run_lock(run_state *st, const run_options *opt, diag *d)
         return 0;
     int rc = output_lock(opt->out_dir, &st->lock, d);
     /* a locked folder's run may hold the store too: do not wait on it */
-    st->store_failed = rc == DIAG_TEMPFAIL;
+    if (rc == DIAG_TEMPFAIL)
+        st->store_failed = 1;
     return rc;
 }
 
@@ -244,7 +245,8 @@ int run_beside_apps(run_state *st, const run_options *opt, runlog *log,
         diag_free(&mine);
     }
     if (rc == 0 && opt->stages)
-        runlog_detail(opt->stages, "run store applications %.3f s (cpu %.3f s)%s",
+        runlog_detail(opt->stages,
+                      "run store applications %.3f s (cpu %.3f s)%s",
                       st->apps.seconds, st->apps.cpu,
                       h ? ", beside the allocation" : "");
     par_free(&st->apps, 1);

@@ -223,8 +223,9 @@ static int insert_files(store *s, int64_t run, const store_hashes *h, diag *d)
 }
 
 /* Hashes, then writes the run row and its files inside a transaction
- * left open for the caller; with the results to write (o), one without
- * foreign key checks (store_begin_unchecked). */
+ * left open for the caller: with the results to write (o), the one
+ * store_begin_apps began (without foreign key checks, the run's id
+ * reserved), else one of its own. */
 static int begin_with_row(store *s, const store_run_meta *m, int status,
                           const char *error, const output_data *o,
                           const rank_order *order, int64_t *id, diag *d)
@@ -234,9 +235,10 @@ static int begin_with_row(store *s, const store_run_meta *m, int status,
     int rc = store_hash_run(&h, m, o ? o->in : NULL, status == 0, d);
     if (rc != 0)
         return rc;
-    int begun = o && s->in_txn && s->reserved_id > 0; /* store_begin_apps */
-    if ((rc = paths_resolve(&p, m, d)) == 0 &&
-        (rc = begun ? 0 : o ? store_begin_unchecked(s, d) : store_begin(s, d)) == 0 &&
+    if (o && !(s->in_txn && s->reserved_id > 0))
+        rc = diag_add(d, DIAG_INTERNAL, "the run row before store_begin_apps");
+    if (rc == 0 && (rc = paths_resolve(&p, m, d)) == 0 &&
+        (rc = o ? 0 : store_begin(s, d)) == 0 &&
         (rc = insert_run(s, m, &p, status, error, o, order, id, d)) == 0)
         rc = insert_files(s, *id, &h, d);
     if (rc != 0)
@@ -271,7 +273,8 @@ static int reserve_run_id(store *s, int64_t *id, diag *d)
         err = SQLITE_OK;
     }
     sqlite3_finalize(st);
-    return err == SQLITE_OK ? 0 : store_fail(s, d, err, "reserving the run's id");
+    return err == SQLITE_OK ? 0
+                            : store_fail(s, d, err, "reserving the run's id");
 }
 
 int store_begin_apps(store *s, const inputs *in, int64_t *id, diag *d)
