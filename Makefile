@@ -13,7 +13,7 @@ PREFIX    ?= /usr/local
 BUILD     ?= build
 CC        ?= cc
 CFLAGS    ?= -O2 -g
-PKGS      := lua5.4 sqlite3 xlsxwriter libcrypto
+PKGS      := lua5.4 sqlite3 xlsxwriter libcrypto zlib
 # Recursive (=) so pkg-config runs only once the deps step has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
@@ -132,7 +132,8 @@ asan: deps-test
 # the process exit 66 (its suite fails); every report is also kept in
 # build/tsan/reports (for processes whose status a test ignores, as the
 # SIGKILLed runs) and printed, and any report fails the target.
-TSAN_SUITES := test_par test_csvread_par test_inputs_par test_report test_robust \
+TSAN_SUITES := test_par test_csvread_par test_inputs_par test_report \
+               test_report_deflate test_robust \
                $(notdir $(wildcard tests/e2e/test_*.sh))
 TSAN_LOG    := build/tsan/reports
 tsan: deps-tsan

@@ -125,3 +125,57 @@ void par_free(par_task *tasks, size_t n)
     for (size_t i = 0; i < n; i++)
         diag_free(&tasks[i].d);
 }
+
+struct par_gate {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int open;
+};
+
+par_gate *par_gate_new(void)
+{
+    par_gate *g = calloc(1, sizeof *g);
+    if (!g)
+        return NULL;
+    if (pthread_mutex_init(&g->mu, NULL) != 0) {
+        free(g);
+        return NULL;
+    }
+    if (pthread_cond_init(&g->cv, NULL) != 0) {
+        pthread_mutex_destroy(&g->mu);
+        free(g);
+        return NULL;
+    }
+    return g;
+}
+
+void par_gate_open(par_gate *g)
+{
+    if (!g)
+        return;
+    pthread_mutex_lock(&g->mu);
+    g->open = 1;
+    pthread_cond_broadcast(&g->cv);
+    pthread_mutex_unlock(&g->mu);
+}
+
+double par_gate_wait(par_gate *g)
+{
+    if (!g)
+        return 0;
+    double t0 = par_clock(CLOCK_MONOTONIC);
+    pthread_mutex_lock(&g->mu);
+    while (!g->open)
+        pthread_cond_wait(&g->cv, &g->mu);
+    pthread_mutex_unlock(&g->mu);
+    return par_clock(CLOCK_MONOTONIC) - t0;
+}
+
+void par_gate_free(par_gate *g)
+{
+    if (!g)
+        return;
+    pthread_cond_destroy(&g->cv);
+    pthread_mutex_destroy(&g->mu);
+    free(g);
+}

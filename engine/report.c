@@ -239,6 +239,16 @@ static int measure_sheets(report_ctx *c, const report_plan *plan,
     return 0;
 }
 
+/* The sheets, then the writers waiting beside the workbook may go: what
+ * is left of it (zipping the parts) runs on one thread. */
+static int sheets_write(report_ctx *c, report_plan **plan, report_stats *st)
+{
+    int rc = report_sheets_write(c, c->opt->jobs, plan, &st->sheet_threads,
+                                 &st->helper_cpu);
+    par_gate_open(c->opt->sheets_done);
+    return rc;
+}
+
 static int write_workbook(report_ctx *c, const char *path, report_stats *st)
 {
     lxw_workbook_options wo = {REPORT_CONSTANT_MEMORY, NULL, 0};
@@ -248,10 +258,10 @@ static int write_workbook(report_ctx *c, const char *path, report_stats *st)
     }
     set_properties(c);
     report_zip_check z = {0};
+    z.jobs = c->opt->jobs;
     report_plan *plan = NULL;
     if (report_formats_init(c) != 0 ||
-        report_sheets_write(c, c->opt->jobs, &plan, &st->sheet_threads,
-                            &st->helper_cpu) != 0 ||
+        sheets_write(c, &plan, st) != 0 ||
         measure_sheets(c, plan, &z) != 0) {
         lxw_workbook_free(c->wb); /* frees without writing anything */
         c->wb = NULL;
@@ -263,6 +273,8 @@ static int write_workbook(report_ctx *c, const char *path, report_stats *st)
     report_zip_watch(&z);
     lxw_error e = workbook_close(c->wb);
     report_zip_watch(NULL);
+    st->helper_cpu += z.deflate_cpu;
+    st->deflate_threads = z.deflate_helped ? 2 : 1;
     free(z.sheet_bytes);
     c->wb = NULL;
     report_stream_bufs_free(c, e == LXW_NO_ERROR);

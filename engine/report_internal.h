@@ -100,10 +100,37 @@ typedef struct report_hashes {
 typedef struct report_zip_check {
     uint64_t *sheet_bytes;        /* per worksheet, in workbook order */
     size_t n_sheets;
+    int jobs;                     /* threads to deflate a part on */
+    double deflate_cpu;           /* their CPU besides the caller's */
+    size_t deflate_helped;        /* pieces deflated by a second thread */
     int failed;
     char entry[REPORT_ZIP_NAME];
 } report_zip_check;
 void report_zip_watch(report_zip_check *z);
+
+/* report_par.c: the calling thread's CPU time, in seconds. */
+double report_thread_cpu(void);
+
+/* report_deflate.c: one zip entry's deflate stream, made of pieces
+ * deflated on jobs threads (at most two), the same bytes for any jobs.
+ * report_deflate_add takes the part's bytes in order and hands each
+ * deflated piece to write(file, ...) (minizip's zipWriteInFileInZip on
+ * an entry opened raw); report_deflate_finish writes the last piece and
+ * gives the part's CRC-32 and size, for zipCloseFileInZipRaw64. Both
+ * return 0, or -1 when zlib, memory or write failed (then the entry is
+ * to be abandoned). level, bits, mem and strategy are deflateInit2's. */
+#define REPORT_DEFLATE_PIECE (1u << 20) /* bytes of a part per piece */
+typedef int (*report_deflate_write)(void *file, const void *buf, unsigned len);
+typedef struct report_deflate report_deflate;
+report_deflate *report_deflate_new(int level, int bits, int mem,
+                                   int strategy, int jobs,
+                                   report_deflate_write write, void *file);
+int report_deflate_add(report_deflate *z, const void *buf, size_t len);
+int report_deflate_finish(report_deflate *z, unsigned long *crc,
+                          uint64_t *total);
+/* The pieces deflated by the second thread, and its CPU seconds. */
+size_t report_deflate_helped(const report_deflate *z, double *cpu);
+void report_deflate_free(report_deflate *z);
 
 typedef struct report_ctx {
     lxw_workbook *wb;

@@ -222,7 +222,7 @@ static int take(sharing *sh, int helper, size_t *job)
     return ok;
 }
 
-static double thread_cpu(void)
+double report_thread_cpu(void)
 {
     struct timespec ts;
     if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
@@ -233,12 +233,12 @@ static double thread_cpu(void)
 static void *helper_body(void *arg)
 {
     sharing *sh = arg;
-    double c0 = thread_cpu();
+    double c0 = report_thread_cpu();
     size_t j;
     while (take(sh, 1, &j))
         if (run_job(sh->helper, &sh->p->job[j]) != 0)
             break; /* the jobs before j are the caller's */
-    sh->helper_cpu = thread_cpu() - c0;
+    sh->helper_cpu = report_thread_cpu() - c0;
     return NULL;
 }
 
@@ -453,6 +453,7 @@ static int run_two(report_ctx *c, report_plan *p, int *threads,
     }
     if (started)
         pthread_join(th, NULL);
+    par_gate_open(c->opt->sheets_done); /* adopting and zipping: one thread */
     pthread_mutex_destroy(&sh.mu);
     report_stream_bufs_adopt(c, &h);
     free(h.reasons);

@@ -25,7 +25,11 @@
  *    into the zip must end with its closing tag ('>'), and a sheet's part
  *    must hold at least the bytes its rows' temporary file had before the
  *    copy (report_zip_watch). Otherwise closing the entry fails, and
- *    libxlsxwriter reports a zip error. */
+ *    libxlsxwriter reports a zip error.
+ *
+ * 3. Both cores. Each part is deflated in pieces (report_deflate.c), on
+ *    two threads when the run has two jobs, and minizip, its entry opened
+ *    raw, writes the pieces' stream as it is. */
 #define _GNU_SOURCE /* dlsym's RTLD_NEXT */
 #include "report_internal.h"
 
@@ -38,6 +42,7 @@
 #define ZIP_DEFAULT_LEVEL (-1) /* zlib's Z_DEFAULT_COMPRESSION */
 #define ZIP_ERRNO (-1)
 #define ZIP_INTERNALERROR (-104)
+#define ZIP_DEFLATED 8         /* zlib's Z_DEFLATED */
 
 static report_zip_check *watched;
 
@@ -46,10 +51,13 @@ static struct {
     uint64_t bytes, min_bytes;
     unsigned char last;      /* its last byte other than white space */
     char name[REPORT_ZIP_NAME];
+    report_deflate *z;       /* its stream, when deflated here */
 } entry;
 
 void report_zip_watch(report_zip_check *z)
 {
+    report_deflate_free(entry.z); /* an entry libxlsxwriter gave up on */
+    entry.z = NULL;
     watched = z;
     if (z) {
         z->failed = 0;
@@ -65,6 +73,7 @@ typedef int (*zip_open_fn)(void *, const char *, const void *, const void *,
                            unsigned long, unsigned long, unsigned long, int);
 typedef int (*zip_write_fn)(void *, const void *, unsigned);
 typedef int (*zip_close_fn)(void *);
+typedef int (*zip_close_raw_fn)(void *, unsigned long long, unsigned long);
 
 static void *minizip(const char *name)
 {
@@ -90,6 +99,49 @@ static int is_space(unsigned char b)
     return b == ' ' || b == '\t' || b == '\r' || b == '\n';
 }
 
+static zip_write_fn zip_write_next(void)
+{
+    static zip_write_fn next;
+    if (!next) {
+        union { void *p; zip_write_fn f; } u = {minizip("zipWriteInFileInZip")};
+        next = u.f;
+    }
+    return next;
+}
+
+static zip_close_raw_fn zip_close_raw(void)
+{
+    static zip_close_raw_fn close_raw;
+    if (!close_raw) {
+        union { void *p; zip_close_raw_fn f; } u = {minizip("zipCloseFileInZipRaw64")};
+        close_raw = u.f;
+    }
+    return close_raw;
+}
+
+/* The entry's last piece, then minizip closes it with the stream's CRC
+ * and size (it has only seen the deflated bytes). */
+static int close_deflated(void *file)
+{
+    zip_close_raw_fn close_raw = zip_close_raw();
+    unsigned long crc;
+    uint64_t total;
+    int rc = report_deflate_finish(entry.z, &crc, &total);
+    double cpu;
+    size_t helped = report_deflate_helped(entry.z, &cpu);
+    if (watched) {
+        watched->deflate_cpu += cpu;
+        watched->deflate_helped += helped;
+    }
+    report_deflate_free(entry.z);
+    entry.z = NULL;
+    if (!close_raw)
+        return ZIP_INTERNALERROR;
+    if (rc != 0)
+        return ZIP_ERRNO;
+    return close_raw(file, total, crc);
+}
+
 int zipOpenNewFileInZip4_64(void *file, const char *name, const void *info,
                             const void *local, unsigned n_local,
                             const void *global, unsigned n_global,
@@ -112,18 +164,30 @@ int zipOpenNewFileInZip4_64(void *file, const char *name, const void *info,
     entry.last = 0;
     entry.min_bytes = min_bytes_of(name);
     snprintf(entry.name, sizeof entry.name, "%s", name);
-    return next(file, name, info, local, n_local, global, n_global, comment,
-                method, level, raw, bits, mem, strategy, password, crc,
-                made_by, flags, zip64);
+    report_deflate_free(entry.z);
+    entry.z = NULL;
+    if (watched && method == ZIP_DEFLATED && !raw) {
+        if (!zip_write_next() || !zip_close_raw())
+            return ZIP_INTERNALERROR;
+        entry.z = report_deflate_new(level, bits, mem, strategy, watched->jobs,
+                                     zip_write_next(), file);
+        if (!entry.z)
+            return ZIP_INTERNALERROR;
+        raw = 1; /* the header is the same: minizip sets it from level */
+    }
+    int rc = next(file, name, info, local, n_local, global, n_global,
+                  comment, method, level, raw, bits, mem, strategy, password,
+                  crc, made_by, flags, zip64);
+    if (rc != 0) {
+        report_deflate_free(entry.z);
+        entry.z = NULL;
+    }
+    return rc;
 }
 
 int zipWriteInFileInZip(void *file, const void *buf, unsigned len)
 {
-    static zip_write_fn next;
-    if (!next) {
-        union { void *p; zip_write_fn f; } u = {minizip(__func__)};
-        next = u.f;
-    }
+    zip_write_fn next = zip_write_next();
     if (!next)
         return ZIP_INTERNALERROR;
     const unsigned char *b = buf;
@@ -133,6 +197,8 @@ int zipWriteInFileInZip(void *file, const void *buf, unsigned len)
             entry.last = b[i - 1];
             break;
         }
+    if (entry.z)
+        return report_deflate_add(entry.z, buf, len) == 0 ? 0 : ZIP_ERRNO;
     return next(file, buf, len);
 }
 
@@ -145,7 +211,7 @@ int zipCloseFileInZip(void *file)
     }
     if (!next)
         return ZIP_INTERNALERROR;
-    int rc = next(file);
+    int rc = entry.z ? close_deflated(file) : next(file);
     if (watched && rc == 0 &&
         (entry.last != '>' || entry.bytes < entry.min_bytes)) {
         watched->failed = 1;

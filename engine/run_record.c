@@ -29,11 +29,13 @@ typedef struct run_writes {
     char id[32];
     report_pending report;
     output_pending csv;
+    double store_wait, csv_wait; /* at the workbook's gate, in seconds */
 } run_writes;
 
 static int task_store(void *arg, diag *d)
 {
     run_writes *w = arg;
+    w->store_wait = par_gate_wait(w->ro.sheets_done);
     return store_write_run_rows(w->st->db, w->st->run_id, &w->meta, w->o,
                                 &w->st->order, d);
 }
@@ -41,41 +43,77 @@ static int task_store(void *arg, diag *d)
 static int task_report(void *arg, diag *d)
 {
     run_writes *w = arg;
-    return report_prepare(w->opt->out_dir, &w->ro, w->o, &w->report, d);
+    int rc = report_prepare(w->opt->out_dir, &w->ro, w->o, &w->report, d);
+    par_gate_open(w->ro.sheets_done); /* whatever happened before the sheets */
+    return rc;
 }
 
 static int task_csv(void *arg, diag *d)
 {
     run_writes *w = arg;
+    w->csv_wait = par_gate_wait(w->ro.sheets_done);
     return output_prepare(w->opt->out_dir, w->o, &w->csv, d);
 }
 
 /* "store 2.1 s (cpu 2.0 s), report.xlsx ..., CSV files ...": each task's
  * wall and CPU time (make bench reads them); the workbook's CPU counts
- * both of its sheet threads when it had two (with_report 2: "sheets on
- * 2 threads"; 0: no workbook). */
+ * its helper threads' (rs: its stats, NULL without a workbook). Gated:
+ * the store and CSV files waited for the workbook's sheets; their wall
+ * time counts from then. */
 static void run_log_writes(runlog *log, const par_task *t, size_t n,
-                           int with_store, int with_report, int jobs)
+                           int with_store, const report_stats *rs, int jobs,
+                           int gated)
 {
     static const char *const names[] = {"run store", "report.xlsx",
                                         "CSV files"};
-    char line[256];
+    char line[320];
     size_t len = 0, k = 0;
     line[0] = '\0';
     for (int i = with_store ? 0 : 1; i < 3 && k < n; i++) {
-        if (i == 1 && !with_report)
+        if (i == 1 && !rs)
             continue;
         len += (size_t)snprintf(line + len, sizeof line - len,
-                                "%s%s %.3f s (cpu %.3f s%s)", k ? ", " : "",
+                                "%s%s %.3f s (cpu %.3f s%s%s)", k ? ", " : "",
                                 names[i], t[k].seconds, t[k].cpu,
-                                i == 1 && with_report > 1 ?
-                                    ", sheets on 2 threads" : "");
+                                i == 1 && rs->sheet_threads > 1 ?
+                                    ", sheets on 2 threads" : "",
+                                i == 1 && rs->deflate_threads > 1 ?
+                                    ", parts deflated on 2 threads" : "");
         k++;
         if (len >= sizeof line)
             break;
     }
     if (log && k)
-        runlog_detail(log, "%s%s", line, jobs > 1 && k > 1 ? ", side by side" : "");
+        runlog_detail(log, "%s%s%s", line,
+                      jobs > 1 && k > 1 ? ", side by side" : "",
+                      gated ? ", the store and CSV files once the workbook's "
+                              "sheets were written" : "");
+}
+
+/* par_run runs its first task in the caller's thread, and a task that
+ * gets no thread after it: so with a gate the workbook (which opens it)
+ * goes first, and the tasks waiting at it can never run before it in
+ * one thread. The tasks keep their places in tasks[] (failures are
+ * looked up in that order). */
+static void run_tasks(par_task *tasks, size_t n, size_t report_at, int jobs,
+                      int gated)
+{
+    if (!gated) {
+        par_run(tasks, n, jobs);
+        return;
+    }
+    par_task order[3];
+    size_t k = 0, at[3];
+    at[k] = report_at;
+    order[k++] = tasks[report_at];
+    for (size_t i = 0; i < n; i++)
+        if (i != report_at) {
+            at[k] = i;
+            order[k++] = tasks[i];
+        }
+    par_run(order, n, jobs);
+    for (size_t i = 0; i < n; i++)
+        tasks[at[i]] = order[i]; /* each task's messages have one owner */
 }
 
 /* The CSV files are renamed into place first, then the workbook: if any
@@ -96,7 +134,7 @@ static int run_write(run_state *st, const run_options *opt, int64_t store_id,
     w.meta = run_meta(st, opt);
     snprintf(w.id, sizeof w.id, "%lld", (long long)store_id);
     w.ro = (report_options){opt->lang, opt->run_time, store_id > 0 ? w.id : NULL,
-                            opt->inputs_dir, opt->rules_path, st->jobs};
+                            opt->inputs_dir, opt->rules_path, st->jobs, NULL};
     par_task tasks[3];
     size_t n = 0;
     memset(tasks, 0, sizeof tasks);
@@ -109,16 +147,25 @@ static int run_write(run_state *st, const run_options *opt, int64_t store_id,
     size_t csv_at = n;
     if (opt->out_dir)
         tasks[n++] = (par_task){.fn = task_csv, .arg = &w};
-    par_run(tasks, n, st->jobs);
+    /* the store and the CSV files wait for the workbook's sheets (both
+     * cores) and share a core with its zipping; no gate, no wait (one
+     * job, or a gate that could not be made) */
+    if (st->jobs >= 2 && report_at < csv_at)
+        w.ro.sheets_done = par_gate_new();
+    run_tasks(tasks, n, report_at, st->jobs, w.ro.sheets_done != NULL);
     int rc = par_first_failure(tasks, n, d);
     if (rc != 0 && with_store && tasks[0].rc != 0)
         st->store_failed = 1; /* rolled back by store_write_run_rows */
     if (rc == 0 && report_at < csv_at)
         tasks[report_at].cpu += w.report.stats.helper_cpu;
+    if (with_store)
+        tasks[0].seconds -= w.store_wait;
+    if (opt->out_dir)
+        tasks[csv_at].seconds -= w.csv_wait;
     if (rc == 0)
         run_log_writes(opt->stages, tasks, n, with_store,
-                       report_at < csv_at ? w.report.stats.sheet_threads : 0,
-                       st->jobs);
+                       report_at < csv_at ? &w.report.stats : NULL,
+                       st->jobs, w.ro.sheets_done != NULL);
     if (rc == 0 && opt->out_dir)
         rc = output_commit(&w.csv, d);
     if (rc == 0 && opt->out_dir && !opt->no_report)
@@ -126,6 +173,7 @@ static int run_write(run_state *st, const run_options *opt, int64_t store_id,
     output_discard(&w.csv);
     report_discard(&w.report); /* safe on the zeroed struct of --no-report */
     par_free(tasks, n);
+    par_gate_free(w.ro.sheets_done);
     return rc;
 }
 

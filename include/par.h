@@ -55,4 +55,19 @@ typedef struct par_later par_later;
 par_later *par_start(par_task *t, int jobs);
 void par_wait(par_later *h);
 
+/* A gate that tasks beside a long one wait at until it has done the
+ * part of its work that can use both cores (the workbook's sheets), so
+ * that they share a core with its one-thread tail instead of slowing its
+ * two-thread part. par_gate_open may be called any number of times, from
+ * any thread; par_gate_wait returns the seconds it waited (at once, 0,
+ * on a NULL gate). A gate is
+ * only for tasks that run in threads of their own (jobs >= 2): with one
+ * job a task waiting at a gate that a later task opens would wait
+ * forever. */
+typedef struct par_gate par_gate;
+par_gate *par_gate_new(void);   /* NULL when out of memory */
+void par_gate_open(par_gate *g);
+double par_gate_wait(par_gate *g);
+void par_gate_free(par_gate *g);
+
 #endif

@@ -41,6 +41,7 @@
 #include <stdint.h>
 #include "diag.h"
 #include "output.h"
+#include "par.h"
 
 typedef enum report_lang { REPORT_FR, REPORT_EN } report_lang;
 
@@ -52,6 +53,9 @@ typedef struct report_options {
     const char *inputs_dir;  /* the input files are hashed from here */
     const char *rules_path;  /* shown by its base name, with its hash */
     int jobs;                /* cores for the sheets (par_jobs); <= 1: one */
+    par_gate *sheets_done;   /* opened once the sheets are written and the
+                                rest of the workbook is on one thread (or
+                                when it fails); NULL: none */
 } report_options;
 
 /* "fr" or "en". Returns 0, or -1 for anything else. */
@@ -64,10 +68,11 @@ int report_parse_lang(const char *s, report_lang *out);
 int report_clock(const char *sde, const char *as_of, int64_t now,
                  int64_t *out, diag *d);
 
-/* How the sheets were written: on 1 thread or 2, and the second one's
- * CPU seconds (the caller's are its own thread's). */
+/* How the sheets were written and their parts deflated: on 1 thread or
+ * 2, and the helpers' CPU seconds (the caller's are its own thread's). */
 typedef struct report_stats {
     int sheet_threads;
+    int deflate_threads;
     double helper_cpu;
 } report_stats;
 

@@ -3,7 +3,7 @@
 # run as root (apt-get), otherwise prints the exact command and fails.
 # usage: tools/deps.sh [build|test|tsan|bench]
 set -u
-need="pkg-config liblua5.4-dev libsqlite3-dev libcsv-dev libxlsxwriter-dev libssl-dev"
+need="pkg-config liblua5.4-dev libsqlite3-dev libcsv-dev libxlsxwriter-dev libssl-dev zlib1g-dev"
 if [ "${1:-build}" = test ] || [ "${1:-build}" = tsan ]; then
     need="$need python3-openpyxl sqlite3 valgrind"
 fi

@@ -175,6 +175,8 @@ margins on two threads
 run store opened while the rules ran
 beside the allocation
 sheets on 2 threads
+parts deflated on 2 threads
+sheets were written
 side by side'
 paths_taken() {
     for j in 1 2; do

@@ -1,6 +1,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "par.h"
@@ -137,6 +138,40 @@ TEST(jobs_from_option_environment_and_cores)
     CHECK_INT(par_jobs(0), by_cores);
 }
 
+/* The opener's writes before par_gate_open are seen after par_gate_wait. */
+typedef struct opener {
+    par_gate *g;
+    int done;
+} opener;
+
+static void *open_later(void *arg)
+{
+    opener *o = arg;
+    struct timespec ms20 = {0, 20000000};
+    nanosleep(&ms20, NULL); /* the waiter is most likely waiting by now */
+    o->done = 1;
+    par_gate_open(o->g);
+    return NULL;
+}
+
+TEST(a_gate_holds_its_waiters_until_opened)
+{
+    opener o = {par_gate_new(), 0};
+    CHECK(o.g != NULL);
+    pthread_t th;
+    CHECK_INT(pthread_create(&th, NULL, open_later, &o), 0);
+    double waited = par_gate_wait(o.g);
+    CHECK_INT(o.done, 1);
+    CHECK(waited >= 0);
+    pthread_join(th, NULL);
+    par_gate_open(o.g); /* again: still open, and waiting returns */
+    par_gate_wait(o.g);
+    par_gate_free(o.g);
+    CHECK(par_gate_wait(NULL) == 0); /* no gate: no wait */
+    par_gate_open(NULL);
+    par_gate_free(NULL);
+}
+
 int main(void)
 {
     RUN(one_job_runs_in_order_and_stops);
@@ -144,5 +179,6 @@ int main(void)
     RUN(no_failure_is_zero);
     RUN(started_task_runs_beside_the_caller);
     RUN(jobs_from_option_environment_and_cores);
+    RUN(a_gate_holds_its_waiters_until_opened);
     return testlib_done("par");
 }
