@@ -103,7 +103,8 @@ static int deflate_all(z_stream *zs, rd_piece *p)
         if (ret == Z_STREAM_END || (ret == Z_OK && !p->finish &&
                                     zs->avail_in == 0 && zs->avail_out > 0))
             return 0;
-        if (ret != Z_OK && ret != Z_BUF_ERROR)
+        /* more room is the only thing deflate may still need here */
+        if ((ret != Z_OK && ret != Z_BUF_ERROR) || zs->avail_out > 0)
             return -1;
     }
 }
