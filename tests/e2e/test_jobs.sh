@@ -72,6 +72,20 @@ generated_same() {
     run_both gen "$WORK/apps" rules/monteregie.lua && same_runs gen
 }
 
+# The generated workbook has parts of several deflated pieces (over
+# 1 MiB of XML); Python's zipfile (zlib's inflate and its own CRC check)
+# reads every part back whole.
+workbook_reads_back() {
+    $PY - "$WORK/gen-2/report.xlsx" <<'PY'
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+big = [i.filename for i in z.infolist() if i.file_size > 1 << 20]
+bad = z.testzip()
+if len(big) < 2 or bad is not None:
+    sys.exit("parts over 1 MiB: %s; first bad part: %s" % (big, bad))
+PY
+}
+
 # rule_variant NAME PYTHON-EXPR: rules/monteregie.lua edited by the
 # expression (on s), into $WORK/NAME.lua
 rule_variant() {
@@ -193,6 +207,7 @@ paths_taken() {
 check "demo: one core and two give the same outputs and run store" demo_same
 check "a generated program of $N applications" generated
 check "generated: one core and two (two Lua states) agree" generated_same
+check "generated: the workbook's multi-piece parts read back whole" workbook_reads_back
 check "generated, two jobs: every two-thread path taken; one job: none" paths_taken
 check "a schedule function's labels merge as one state numbers them" schedule_fn_same
 check "math.random in a criterion: still the one-state results" random_same
