@@ -75,9 +75,29 @@ typedef int (*zip_write_fn)(void *, const void *, unsigned);
 typedef int (*zip_close_fn)(void *);
 typedef int (*zip_close_raw_fn)(void *, unsigned long long, unsigned long);
 
-static void *minizip(const char *name)
+/* minizip's own definitions, looked up once (the program writes one
+ * workbook at a time); a NULL one was not found. */
+static struct {
+    zip_open_fn open;
+    zip_write_fn write;
+    zip_close_fn close;
+    zip_close_raw_fn close_raw;
+} next;
+
+static void minizip_resolve(void)
 {
-    return dlsym(RTLD_NEXT, name);
+    static int done;
+    if (done)
+        return;
+    union { void *p; zip_open_fn f; } o = {dlsym(RTLD_NEXT, "zipOpenNewFileInZip4_64")};
+    union { void *p; zip_write_fn f; } w = {dlsym(RTLD_NEXT, "zipWriteInFileInZip")};
+    union { void *p; zip_close_fn f; } c = {dlsym(RTLD_NEXT, "zipCloseFileInZip")};
+    union { void *p; zip_close_raw_fn f; } r = {dlsym(RTLD_NEXT, "zipCloseFileInZipRaw64")};
+    next.open = o.f;
+    next.write = w.f;
+    next.close = c.f;
+    next.close_raw = r.f;
+    done = 1;
 }
 
 /* What the rows' temporary file of sheet N (1-based: the entry
@@ -99,31 +119,10 @@ static int is_space(unsigned char b)
     return b == ' ' || b == '\t' || b == '\r' || b == '\n';
 }
 
-static zip_write_fn zip_write_next(void)
-{
-    static zip_write_fn next;
-    if (!next) {
-        union { void *p; zip_write_fn f; } u = {minizip("zipWriteInFileInZip")};
-        next = u.f;
-    }
-    return next;
-}
-
-static zip_close_raw_fn zip_close_raw(void)
-{
-    static zip_close_raw_fn close_raw;
-    if (!close_raw) {
-        union { void *p; zip_close_raw_fn f; } u = {minizip("zipCloseFileInZipRaw64")};
-        close_raw = u.f;
-    }
-    return close_raw;
-}
-
 /* The entry's last piece, then minizip closes it with the stream's CRC
  * and size (it has only seen the deflated bytes). */
 static int close_deflated(void *file)
 {
-    zip_close_raw_fn close_raw = zip_close_raw();
     unsigned long crc;
     uint64_t total;
     int rc = report_deflate_finish(entry.z, &crc, &total);
@@ -135,11 +134,11 @@ static int close_deflated(void *file)
     }
     report_deflate_free(entry.z);
     entry.z = NULL;
-    if (!close_raw)
+    if (!next.close_raw)
         return ZIP_INTERNALERROR;
     if (rc != 0)
         return ZIP_ERRNO;
-    return close_raw(file, total, crc);
+    return next.close_raw(file, total, crc);
 }
 
 int zipOpenNewFileInZip4_64(void *file, const char *name, const void *info,
@@ -151,12 +150,8 @@ int zipOpenNewFileInZip4_64(void *file, const char *name, const void *info,
                             unsigned long made_by, unsigned long flags,
                             int zip64)
 {
-    static zip_open_fn next;
-    if (!next) {
-        union { void *p; zip_open_fn f; } u = {minizip(__func__)};
-        next = u.f;
-    }
-    if (!next)
+    minizip_resolve();
+    if (!next.open)
         return ZIP_INTERNALERROR; /* libxlsxwriter reports it */
     if (level == ZIP_DEFAULT_LEVEL)
         level = ZIP_LEVEL;
@@ -167,17 +162,17 @@ int zipOpenNewFileInZip4_64(void *file, const char *name, const void *info,
     report_deflate_free(entry.z);
     entry.z = NULL;
     if (watched && method == ZIP_DEFLATED && !raw) {
-        if (!zip_write_next() || !zip_close_raw())
+        if (!next.write || !next.close_raw)
             return ZIP_INTERNALERROR;
         entry.z = report_deflate_new(level, bits, mem, strategy, watched->jobs,
-                                     zip_write_next(), file);
+                                     next.write, file);
         if (!entry.z)
             return ZIP_INTERNALERROR;
         raw = 1; /* the header is the same: minizip sets it from level */
     }
-    int rc = next(file, name, info, local, n_local, global, n_global,
-                  comment, method, level, raw, bits, mem, strategy, password,
-                  crc, made_by, flags, zip64);
+    int rc = next.open(file, name, info, local, n_local, global, n_global,
+                       comment, method, level, raw, bits, mem, strategy,
+                       password, crc, made_by, flags, zip64);
     if (rc != 0) {
         report_deflate_free(entry.z);
         entry.z = NULL;
@@ -187,8 +182,8 @@ int zipOpenNewFileInZip4_64(void *file, const char *name, const void *info,
 
 int zipWriteInFileInZip(void *file, const void *buf, unsigned len)
 {
-    zip_write_fn next = zip_write_next();
-    if (!next)
+    minizip_resolve();
+    if (!next.write)
         return ZIP_INTERNALERROR;
     const unsigned char *b = buf;
     entry.bytes += len;
@@ -199,19 +194,15 @@ int zipWriteInFileInZip(void *file, const void *buf, unsigned len)
         }
     if (entry.z)
         return report_deflate_add(entry.z, buf, len) == 0 ? 0 : ZIP_ERRNO;
-    return next(file, buf, len);
+    return next.write(file, buf, len);
 }
 
 int zipCloseFileInZip(void *file)
 {
-    static zip_close_fn next;
-    if (!next) {
-        union { void *p; zip_close_fn f; } u = {minizip(__func__)};
-        next = u.f;
-    }
-    if (!next)
+    minizip_resolve();
+    if (!next.close)
         return ZIP_INTERNALERROR;
-    int rc = entry.z ? close_deflated(file) : next(file);
+    int rc = entry.z ? close_deflated(file) : next.close(file);
     if (watched && rc == 0 &&
         (entry.last != '>' || entry.bytes < entry.min_bytes)) {
         watched->failed = 1;

@@ -62,16 +62,20 @@ static unsigned char *sheet_like(size_t n)
     return b;
 }
 
-/* What deflating data of n bytes in pieces on jobs threads gave. */
-static int deflated(const unsigned char *data, size_t n, int jobs, size_t step,
-                    sink *out, unsigned long *crc, uint64_t *total)
+/* What deflating data of n bytes in pieces on jobs threads gave, handed
+ * over step bytes at a time into a sink whose writes fail after
+ * fail_after of them: 0, -1 when the part failed, -2 when there was no
+ * report_deflate to fail. */
+static int deflated_into(const unsigned char *data, size_t n, int jobs,
+                         size_t step, size_t fail_after, sink *out,
+                         unsigned long *crc, uint64_t *total)
 {
     memset(out, 0, sizeof *out);
-    out->fail_after = SIZE_MAX;
+    out->fail_after = fail_after;
     report_deflate *z = report_deflate_new(1, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY,
                                            jobs, sink_write, out);
     if (!z)
-        return -1;
+        return -2;
     int rc = 0;
     for (size_t at = 0; at < n && rc == 0; at += step)
         rc = report_deflate_add(z, data + at, n - at < step ? n - at : step);
@@ -79,6 +83,12 @@ static int deflated(const unsigned char *data, size_t n, int jobs, size_t step,
         rc = -1;
     report_deflate_free(z);
     return rc;
+}
+
+static int deflated(const unsigned char *data, size_t n, int jobs, size_t step,
+                    sink *out, unsigned long *crc, uint64_t *total)
+{
+    return deflated_into(data, n, jobs, step, SIZE_MAX, out, crc, total);
 }
 
 /* zlib's inflate of a raw stream; 0 when it is whole, ends at its last
@@ -162,23 +172,11 @@ TEST(a_failed_write_fails_the_part_and_joins_the_worker)
     for (int jobs = 1; data && jobs <= 2; jobs++)
         for (size_t ok_writes = 0; ok_writes < 4; ok_writes++) {
             sink s;
-            memset(&s, 0, sizeof s);
-            s.fail_after = ok_writes;
-            report_deflate *z = report_deflate_new(1, -MAX_WBITS, 8,
-                                                   Z_DEFAULT_STRATEGY, jobs,
-                                                   sink_write, &s);
-            CHECK(z != NULL);
-            if (!z)
-                break;
-            int rc = 0;
-            for (size_t at = 0; at < n && rc == 0; at += 16384)
-                rc = report_deflate_add(z, data + at, n - at < 16384 ? n - at : 16384);
             unsigned long crc;
             uint64_t total;
-            int frc = report_deflate_finish(z, &crc, &total);
-            CHECK(rc != 0 || frc != 0);
+            CHECK_INT(deflated_into(data, n, jobs, 16384, ok_writes, &s, &crc,
+                                    &total), -1);
             CHECK(s.n == 0 || ok_writes > 0);
-            report_deflate_free(z);
             free(s.buf);
         }
     free(data);
